@@ -1,0 +1,169 @@
+"""The domain: claims as read from YAML, and the outcomes of checking them.
+
+Everything here is a frozen dataclass or an enum, with no I/O, so the core can be used
+from a notebook and every report format renders the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+# --- input: what the claim files say ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source behind a claim: a URL and the passages quoted from it."""
+
+    url: str
+    quotes: tuple[str, ...] = ()
+    archive_url: str | None = None
+    note: str | None = None
+    line: int | None = None  # line of the citation in its file (1-based)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One assertion of an article with the citations that back it."""
+
+    id: str
+    claim: str
+    citations: tuple[Citation, ...]
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    """A parsed claim file."""
+
+    path: str
+    claims: tuple[Claim, ...]
+    title: str | None = None
+    source: str | None = None
+
+
+# --- output: what checking found ----------------------------------------------------------
+
+
+class CitationStatus(str, Enum):
+    """The outcome of one citation; the JSON report uses these exact strings."""
+
+    OK = "ok"
+    QUOTE_ALTERED = "quote_altered"
+    QUOTE_MISSING = "quote_missing"
+    ARCHIVED = "archived"
+    BLOCKED = "blocked"
+    BROKEN = "broken"
+    ERROR = "error"
+    NOT_CHECKED = "not_checked"  # the run was interrupted before this citation finished
+
+    def fails(self, strict: bool = False) -> bool:
+        """True when this status makes the run fail (exit 1)."""
+        if self is CitationStatus.BLOCKED:
+            return strict
+        return self not in (CitationStatus.OK, CitationStatus.ARCHIVED)
+
+
+class QuoteStatus(str, Enum):
+    FOUND = "found"
+    ALTERED = "altered"
+    MISSING = "missing"
+
+
+class Verdict(str, Enum):
+    VERIFIED = "verified"  # every citation ok or archived
+    FAILED = "failed"  # some citation broken, quote_missing, quote_altered or error
+    UNVERIFIABLE = "unverifiable"  # otherwise: only blocked (or unchecked) sources
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    """Where (and whether) one quote stands on a page.
+
+    `closest` is the page's own passage nearest to the quote (for altered and missing
+    quotes), `score` its similarity 0-100; `occurrences` counts exact matches;
+    `fragment_url` opens the page with the passage highlighted (found quotes only).
+    """
+
+    text: str
+    status: QuoteStatus
+    score: float | None = None
+    closest: str | None = None
+    occurrences: int = 0
+    fragment_url: str | None = None
+    diff: str | None = None  # word diff quote -> page, for altered quotes
+    note: str | None = None  # e.g. "the page is rendered by JavaScript"
+
+
+@dataclass(frozen=True)
+class CitationResult:
+    """The verdict on one citation, with the reason a person can act on."""
+
+    citation: Citation
+    status: CitationStatus
+    reason: str
+    http_status: int | None = None
+    final_url: str | None = None
+    quotes: tuple[QuoteResult, ...] = ()
+    checked_url: str | None = None  # the URL whose content was judged (live or archive)
+    suggestion: str | None = None  # what to do about it, when there is something to do
+    snapshot_date: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    citations: tuple[CitationResult, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        statuses = [c.status for c in self.citations]
+        if any(s.fails() and s is not CitationStatus.NOT_CHECKED for s in statuses):
+            return Verdict.FAILED
+        if all(s in (CitationStatus.OK, CitationStatus.ARCHIVED) for s in statuses):
+            return Verdict.VERIFIED
+        return Verdict.UNVERIFIABLE
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found, claims and citations in file order."""
+
+    claims: tuple[ClaimResult, ...]
+    files: tuple[ClaimFile, ...] = ()
+    interrupted: bool = False
+    elapsed_seconds: float | None = None
+
+    def citation_results(self) -> list[CitationResult]:
+        return [c for claim in self.claims for c in claim.citations]
+
+    def counts(self) -> dict[CitationStatus, int]:
+        """Number of citations per status, every status present (zeros included)."""
+        counts = dict.fromkeys(CitationStatus, 0)
+        for result in self.citation_results():
+            counts[result.status] += 1
+        return counts
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(r.status.fails(strict) for r in self.citation_results())
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Knobs of one run; the CLI fills these from its options and the config file."""
+
+    timeout: float = 20.0  # per request: connect, read, and the total deadline
+    concurrency: int = 32
+    per_host: int = 4
+    retries: int = 2
+    max_retry_after: float = 60.0
+    max_bytes: int = 50 * 1024 * 1024
+    allow_private: bool = False
+    strict: bool = False
+    user_agent: str | None = None
+    host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    probe_url: str = "https://www.example.com/"
+    check_connectivity: bool = True
