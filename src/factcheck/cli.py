@@ -1,0 +1,133 @@
+"""The command line: parse options, call the library core, render, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from factcheck import __version__
+from factcheck.errors import ClaimFileError, ClaimFilesError, FactcheckError
+from factcheck.exitcodes import ExitStatus
+from factcheck.models import Report, VerifyOptions
+from factcheck.report import Format
+
+
+def _fail(message: str, status: ExitStatus) -> None:
+    click.echo(message, err=True)
+    sys.exit(int(status))
+
+
+def _load(paths: tuple[str, ...]) -> list:  # type: ignore[type-arg]
+    from factcheck.claims import load_claims
+
+    try:
+        return load_claims(paths or ("claims",))
+    except ClaimFilesError as exc:
+        _fail(str(exc), ExitStatus.INVALID_INPUT)
+    except ClaimFileError as exc:
+        _fail(str(exc), ExitStatus.INVALID_INPUT)
+    raise AssertionError("unreachable")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factcheck")
+def main() -> None:
+    """Check that every cited source works and still says what the claim quotes."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
+              default=Format.TABLE.value, show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Seconds per request (connect, read); a request's total deadline is 3x.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Requests in flight at most.")
+@click.option("--per-host", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Requests in flight to one host at most.")
+@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Retries for timeouts, resets, 408, 429 and 5xx.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024,
+              show_default=True, help="Largest body read, counted after decompression.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow loopback, private and link-local addresses (refused by default).")
+@click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
+def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
+           concurrency: int, per_host: int, retries: int, max_bytes: int,
+           allow_private: bool, strict: bool) -> None:
+    """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
+
+    Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
+    2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
+    """
+    files = _load(paths)
+    options = VerifyOptions(timeout=timeout, concurrency=concurrency, per_host=per_host,
+                            retries=retries, max_bytes=max_bytes,
+                            allow_private=allow_private, strict=strict)
+    report = _run(files, options)
+    _emit(report, Format(fmt), output)
+    sys.exit(int(exit_status(report, strict)))
+
+
+def _run(files: list, options: VerifyOptions) -> Report:  # type: ignore[type-arg]
+    from factcheck.progress import progress_printer
+    from factcheck.verify import verify as verify_claims
+
+    try:
+        return verify_claims(files, options, progress=progress_printer())
+    except FactcheckError as exc:
+        _fail(f"factcheck: {exc}", ExitStatus.CANNOT_RUN)
+    raise AssertionError("unreachable")
+
+
+def _emit(report: Report, fmt: Format, output: str | None) -> None:
+    from factcheck.report import renderer, summary_line
+
+    text = renderer(fmt)(report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    click.echo(summary_line(report), err=True)
+
+
+def exit_status(report: Report, strict: bool) -> ExitStatus:
+    """The documented exit code for a finished (or interrupted) run."""
+    if report.interrupted:
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.FAILED if report.failed(strict) else ExitStatus.OK
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def lint(paths: tuple[str, ...]) -> None:
+    """Validate claim files without any network (PATHS default: claims/). For pre-commit."""
+    files = _load(paths)
+    claims = sum(len(f.claims) for f in files)
+    citations = sum(len(c.citations) for f in files for c in f.claims)
+    click.echo(f"{len(files)} files, {claims} claims, {citations} citations: valid", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
+              default=Format.TABLE.value, show_default=True, help="Report format.")
+@click.option("--fixtures", type=click.Path(file_okay=False, exists=True),
+              help="The fixtures folder (default: the project's fixtures/).")
+def demo(fmt: str, fixtures: str | None) -> None:
+    """Serve fixtures/ on 127.0.0.1 and verify the fixture claims against it (no network).
+
+    Shows every status; exits 0 when the demonstration ran.
+    """
+    from factcheck.fixture_server import default_fixtures, demo_claims, serve
+
+    folder = Path(fixtures) if fixtures else default_fixtures()
+    with serve(folder / "site") as base, demo_claims(folder / "claims", base) as claims_dir:
+        files = _load((str(claims_dir),))
+        options = VerifyOptions(timeout=2.0, retries=1, allow_private=True,
+                                check_connectivity=False)
+        report = _run(files, options)
+    _emit(report, Format(fmt), None)

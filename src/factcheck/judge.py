@@ -1,0 +1,121 @@
+"""Judging one citation: a fetched page and its quote results in, a status and reason out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from factcheck.fetch import FetchOutcome, FetchResult
+from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, QuoteStatus
+
+_FETCH_STATUS = {
+    FetchOutcome.BLOCKED: CitationStatus.BLOCKED,
+    FetchOutcome.BROKEN: CitationStatus.BROKEN,
+    FetchOutcome.ERROR: CitationStatus.ERROR,
+}
+SHORT = 140  # characters of a passage quoted in a reason
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """A fetched page and, when it could be read, the result of every quote asked of it."""
+
+    fetch: FetchResult
+    quotes: tuple[QuoteResult, ...] = ()
+    unreadable: str | None = None  # why the content could not be read, if it could not
+
+
+def judge(citation: Citation, page: PageCheck) -> CitationResult:
+    """The citation's status against one page (live or archived), with an actionable reason."""
+    fetched = page.fetch
+    common = {"citation": citation, "http_status": fetched.http_status,
+              "final_url": fetched.final_url, "checked_url": fetched.url}
+    if fetched.outcome is not FetchOutcome.OK:
+        return CitationResult(status=_FETCH_STATUS[fetched.outcome], reason=fetched.reason,
+                              suggestion=_fetch_suggestion(fetched), **common)
+    if page.unreadable:
+        return CitationResult(status=CitationStatus.ERROR, reason=page.unreadable, **common)
+    status, reason = _quote_verdict(page.quotes)
+    return CitationResult(status=status, reason=_with_redirect_note(reason, fetched),
+                          quotes=page.quotes, suggestion=_quote_suggestion(status, fetched),
+                          **common)
+
+
+def judge_with_archive(citation: Citation, live: CitationResult,
+                       archive: PageCheck) -> CitationResult:
+    """Use the archived copy when the live page failed and the copy carries every quote."""
+    from_archive = judge(citation, archive)
+    if from_archive.status is CitationStatus.OK:
+        return CitationResult(
+            citation=citation, status=CitationStatus.ARCHIVED,
+            reason=f"live URL: {live.reason}; the archived copy has every quote"
+            if citation.quotes else f"live URL: {live.reason}; the archived copy answers",
+            http_status=live.http_status, final_url=live.final_url, quotes=from_archive.quotes,
+            checked_url=archive.fetch.url,
+            suggestion=f"link the archived copy: {archive.fetch.url}",
+        )
+    return CitationResult(
+        citation=citation, status=live.status,
+        reason=f"{live.reason}; archived copy: {from_archive.status.value} "
+               f"({from_archive.reason})",
+        http_status=live.http_status, final_url=live.final_url, quotes=live.quotes,
+        checked_url=live.checked_url, suggestion=live.suggestion,
+    )
+
+
+def _quote_verdict(quotes: tuple[QuoteResult, ...]) -> tuple[CitationStatus, str]:
+    missing = [q for q in quotes if q.status is QuoteStatus.MISSING]
+    altered = [q for q in quotes if q.status is QuoteStatus.ALTERED]
+    of = f" ({len(quotes) - len(missing) - len(altered)} of {len(quotes)} found)" \
+        if len(quotes) > 1 else ""
+    if missing:
+        return CitationStatus.QUOTE_MISSING, _missing_reason(missing[0]) + of
+    if altered:
+        first = altered[0]
+        return (CitationStatus.QUOTE_ALTERED,
+                f"quote altered ({first.score:.0f}%): the page says "
+                f"\u201c{shorten(first.closest or '')}\u201d{of}")
+    if not quotes:
+        return CitationStatus.OK, "link works (no quote to check)"
+    return CitationStatus.OK, "every quote found" if len(quotes) > 1 else "quote found"
+
+
+def _missing_reason(quote: QuoteResult) -> str:
+    if quote.note:
+        return f"quote not found: {quote.note}"
+    if quote.closest and quote.score:
+        return (f"quote not found; closest passage {quote.score:.0f}%: "
+                f"\u201c{shorten(quote.closest)}\u201d")
+    return "quote not found on the page"
+
+
+def _with_redirect_note(reason: str, fetched: FetchResult) -> str:
+    if fetched.permanent_redirect:
+        return f"{reason}; permanently redirected to {fetched.permanent_redirect}"
+    return reason
+
+
+def _quote_suggestion(status: CitationStatus, fetched: FetchResult) -> str | None:
+    if status is CitationStatus.QUOTE_ALTERED:
+        return "correct the quote to the page's words, or cite a source that says it"
+    if status is CitationStatus.QUOTE_MISSING:
+        return "check the quote against the page; if the page changed, add an archive_url"
+    if fetched.permanent_redirect:
+        return f"update the URL to {fetched.permanent_redirect}"
+    return None
+
+
+def _fetch_suggestion(fetched: FetchResult) -> str | None:
+    if fetched.outcome is FetchOutcome.BROKEN:
+        return "find the page's new address, or add an archive_url to an archived copy"
+    if fetched.outcome is FetchOutcome.BLOCKED:
+        return "check by hand in a browser; add an archive_url so CI can verify the quote"
+    return None
+
+
+def shorten(text: str, width: int = SHORT) -> str:
+    """`text` on one line, cut in the middle with an ellipsis when longer than `width`."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    half = (width - 1) // 2
+    return f"{text[:half].rstrip()}\u2026{text[-half:].lstrip()}"

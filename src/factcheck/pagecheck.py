@@ -1,0 +1,53 @@
+"""From a fetched body to quote results: extract and normalise the text once per page,
+then match each citation's quotes against it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from factcheck.extract import SUPPORTED_TYPES, UnreadableContentError, extract
+from factcheck.fetch import FetchOutcome, FetchResult
+from factcheck.judge import PageCheck
+from factcheck.match import PreparedPage, match_quote, prepare_page
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    """A fetched page with its text ready for matching, or the reason it cannot be read."""
+
+    fetch: FetchResult
+    prepared: PreparedPage | None = None
+    unreadable: str | None = None
+
+
+def read_page(fetched: FetchResult) -> ReadPage:
+    """Extract and normalise the text of a fetched page; never raises for bad content."""
+    if fetched.outcome is not FetchOutcome.OK:
+        return ReadPage(fetched)
+    media_type = fetched.media_type or sniff_media_type(fetched.body)
+    if media_type not in SUPPORTED_TYPES:
+        return ReadPage(fetched, unreadable=f"unsupported content type {media_type}: "
+                                            "quotes can be checked in HTML, PDF and plain text")
+    try:
+        page = extract(fetched.body, media_type, fetched.charset)
+    except UnreadableContentError as exc:
+        return ReadPage(fetched, unreadable=str(exc))
+    return ReadPage(fetched, prepare_page(page.text, page.script_text))
+
+
+def check_quotes(page: ReadPage, quotes: tuple[str, ...]) -> PageCheck:
+    """Match every quote against a read page (links to the page's final URL)."""
+    if page.prepared is None:
+        return PageCheck(page.fetch, unreadable=page.unreadable)
+    link = page.fetch.final_url or page.fetch.url
+    return PageCheck(page.fetch, tuple(match_quote(q, page.prepared, link) for q in quotes))
+
+
+def sniff_media_type(body: bytes) -> str:
+    """A media type guessed from the first bytes, for servers that send none."""
+    head = body[:512].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return "application/pdf"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "text/html"
+    return "application/octet-stream"

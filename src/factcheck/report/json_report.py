@@ -1,0 +1,77 @@
+"""The JSON report: `{"version": 1, ...}`, stable, documented in the README and in
+schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from factcheck.models import CitationResult, ClaimResult, QuoteResult, Report
+
+VERSION = 1
+
+
+def render(report: Report) -> str:
+    return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    counts = report.counts()
+    return {
+        "version": VERSION,
+        "summary": {
+            "claims": len(report.claims),
+            "citations": sum(counts.values()),
+            "statuses": {status.value: n for status, n in counts.items()},
+            "verdicts": _verdicts(report),
+            "interrupted": report.interrupted,
+        },
+        "claims": [_claim(c) for c in report.claims],
+    }
+
+
+def _verdicts(report: Report) -> dict[str, int]:
+    verdicts: dict[str, int] = {}
+    for claim in report.claims:
+        verdicts[claim.verdict.value] = verdicts.get(claim.verdict.value, 0) + 1
+    return verdicts
+
+
+def _claim(result: ClaimResult) -> dict[str, Any]:
+    claim = result.claim
+    return {
+        "id": claim.id,
+        "claim": claim.claim,
+        "file": claim.file,
+        "line": claim.line,
+        "verdict": result.verdict.value,
+        "citations": [_citation(c) for c in result.citations],
+    }
+
+
+def _citation(result: CitationResult) -> dict[str, Any]:
+    return {
+        "url": result.citation.url,
+        "line": result.citation.line,
+        "final_url": result.final_url,
+        "http_status": result.http_status,
+        "status": result.status.value,
+        "reason": result.reason,
+        "suggestion": result.suggestion,
+        "archive_url": result.citation.archive_url,
+        "checked_url": result.checked_url,
+        "note": result.citation.note,
+        "quotes": [_quote(q) for q in result.quotes],
+    }
+
+
+def _quote(quote: QuoteResult) -> dict[str, Any]:
+    return {
+        "text": quote.text,
+        "status": quote.status.value,
+        "score": quote.score,
+        "closest": quote.closest,
+        "occurrences": quote.occurrences,
+        "fragment_url": quote.fragment_url,
+        "diff": quote.diff,
+    }
