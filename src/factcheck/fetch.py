@@ -12,7 +12,7 @@ import asyncio
 import random
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -44,6 +44,7 @@ class FetchOutcome(str, Enum):
     BLOCKED = "blocked"  # the source refused us (bot wall, auth, rate limit)
     BROKEN = "broken"  # the link is dead: 4xx, unknown host, refused, redirect loop
     ERROR = "error"  # timeout, 5xx, TLS, body too large
+    NOT_MODIFIED = "not_modified"  # 304 to a conditional request: the stored copy stands
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,19 @@ class Fetcher:
         await asyncio.gather(*(c.aclose() for c in self._clients.values()),
                              return_exceptions=True)
 
-    async def fetch(self, url: str) -> FetchResult:
-        """Fetch `url` (fragment dropped), following redirects; never raises for the network."""
-        return await self._with_retries(strip_fragment(url))
+    async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> FetchResult:
+        """Fetch `url` (fragment dropped), following redirects; never raises for the network.
 
-    async def _with_retries(self, url: str) -> FetchResult:
+        `headers` are added to the request (e.g. If-None-Match for a conditional request;
+        a 304 answer comes back as FetchOutcome.NOT_MODIFIED).
+        """
+        return await self._with_retries(strip_fragment(url), dict(headers or {}))
+
+    async def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
         attempt = 0
         while True:
             try:
-                return await self._follow(url)
+                return await self._follow(url, headers)
             except _Retryable as retry:
                 if attempt >= self.options.retries:
                     return retry.result
@@ -148,7 +153,7 @@ class Fetcher:
             return retry_after if retry_after <= self.options.max_retry_after else None
         return min(0.5 * 2**attempt, 8.0) * (0.5 + random.random())
 
-    async def _follow(self, url: str) -> FetchResult:
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         seen = [url]
         permanent: str | None = None
         all_permanent = True
@@ -157,7 +162,7 @@ class Fetcher:
             if refusal:
                 return FetchResult(seen[0], FetchOutcome.ERROR, f"refused: {refusal}",
                                    final_url=url, redirects=hops)
-            result, location = await self._request(url, seen[0], hops)
+            result, location = await self._request(url, seen[0], hops, headers)
             if location is None:
                 return _with_redirect(result, permanent if all_permanent else None)
             all_permanent = all_permanent and result.http_status in PERMANENT_REDIRECTS
@@ -181,7 +186,8 @@ class Fetcher:
             return f"{host} is a loopback address (use --allow-private to allow it)"
         return address_refusal(host)
 
-    async def _request(self, url: str, original: str, hops: int) -> tuple[FetchResult, str | None]:
+    async def _request(self, url: str, original: str, hops: int,
+                       headers: dict[str, str]) -> tuple[FetchResult, str | None]:
         """One HTTP exchange: (result, redirect location or None). Raises _Retryable."""
         host = urlsplit(url).netloc
         async with self._host_limit(host), self._global:
@@ -189,7 +195,7 @@ class Fetcher:
                 self.on_progress(host)
             try:
                 async with asyncio.timeout(self.options.timeout * 3):
-                    return await self._exchange(url, original, hops)
+                    return await self._exchange(url, original, hops, headers)
             except TimeoutError:
                 raise _Retryable(_network_error(
                     original, url, hops,
@@ -210,10 +216,10 @@ class Fetcher:
             self._host_limits[host] = asyncio.Semaphore(self.options.per_host)
         return self._host_limits[host]
 
-    async def _exchange(self, url: str, original: str,
-                        hops: int) -> tuple[FetchResult, str | None]:
+    async def _exchange(self, url: str, original: str, hops: int,
+                        headers: dict[str, str]) -> tuple[FetchResult, str | None]:
         client = self._client(url)
-        request = client.build_request("GET", url, headers=self._headers(url))
+        request = client.build_request("GET", url, headers={**self._headers(url), **headers})
         response = await client.send(request, stream=True)
         try:
             status = response.status_code
@@ -283,6 +289,9 @@ def _judge_response(original: str, url: str, hops: int, response: httpx.Response
     status = response.status_code
     media_type, charset = parse_content_type(response.headers.get("content-type"))
     headers = {k.lower(): v for k, v in response.headers.items()}
+    if status == 304:
+        return FetchResult(original, FetchOutcome.NOT_MODIFIED, "HTTP 304 Not Modified",
+                           http_status=304, final_url=url, redirects=hops, headers=headers)
     base = FetchResult(original, FetchOutcome.OK, http_status=status, final_url=url,
                        media_type=media_type, charset=charset, body=body, redirects=hops,
                        headers=headers)

@@ -1,0 +1,76 @@
+"""Shared fixtures: the real fixture web site on 127.0.0.1, and running the CLI as a user."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from factcheck.cli import main
+from factcheck.fixture_server import PLACEHOLDER, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT) of the fixture site, served for the whole session."""
+    with serve(FIXTURES / "site") as base:
+        yield base
+
+
+@dataclass
+class Run:
+    result: Result
+
+    @property
+    def code(self) -> int:
+        return self.result.exit_code
+
+    @property
+    def stdout(self) -> str:
+        return self.result.stdout
+
+    @property
+    def stderr(self) -> str:
+        return self.result.stderr
+
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.result.stdout)
+        return data
+
+    def statuses(self) -> dict[str, list[str]]:
+        """claim id -> the status of each of its citations, in file order."""
+        return {c["id"]: [x["status"] for x in c["citations"]] for c in self.json()["claims"]}
+
+
+def run_cli(*args: str) -> Run:
+    """Run `factcheck ARGS` in-process, as a user would from a shell."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return Run(result)
+
+
+@pytest.fixture
+def claims_file(tmp_path: Path, site: str):  # type: ignore[no-untyped-def]
+    """Write a claim file (text with http://fixtures.test standing for the site); returns path."""
+
+    def write(text: str, name: str = "claims.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
+        return path
+
+    return write
+
+
+def fixture_claims(name: str, tmp_path: Path, site: str) -> Path:
+    """A copy of fixtures/claims/NAME citing the running fixture site."""
+    text = (FIXTURES / "claims" / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
+    return path
