@@ -118,6 +118,8 @@ def serve(site: Path, host: str = "127.0.0.1") -> Iterator[str]:
 def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel handlers still running (a slow route) so the loop closes cleanly."""
     pending = asyncio.all_tasks(loop)
+    if not pending:
+        return
     for task in pending:
         task.cancel()
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
