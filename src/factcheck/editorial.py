@@ -58,6 +58,12 @@ def parse_quote(quote: str) -> list[Segment]:
     return segments
 
 
+def readable(quote: str) -> str:
+    """The quote as a diff shows it: ellipses as spaces, insertions as their own text."""
+    text = _ELLIPSIS.sub(" ", _IGNORED.sub("", quote))
+    return _BRACKET.sub(r"\1", text).strip()
+
+
 def _segment(part: str) -> Segment:
     insertions: list[str] = []
 
@@ -102,6 +108,14 @@ def find_segment(segment: Segment, text: str, start: int = 0,
     """Every occurrence of `segment` in text[start:stop], insertions read generously."""
     if not segment.insertions:
         return find_exact(segment.plain, text, start, stop)
+    if not segment.pieces[0].strip() and segment.pieces[1].strip():
+        # A leading insertion would let a regex reach back six words: read it as its own
+        # text when that stands just before the rest, else as the one word before.
+        rest = Segment((segment.pieces[1].lstrip(),) + segment.pieces[2:], segment.insertions[1:])
+        own = segment.insertions[0]
+        return [Span(_word_before(text, span.start, own), span.end)
+                for span in find_segment(rest, text, start, stop)
+                if _word_before(text, span.start, own) >= start]
     stop = len(text) if stop is None else stop
     pattern = _pattern(segment)
     anchor = max(segment.pieces, key=lambda p: len(p.strip())).strip()
@@ -115,6 +129,15 @@ def find_segment(segment: Segment, text: str, start: int = 0,
                     and is_bounded(text, span.start, span.end):
                 spans.append(span)
     return spans
+
+
+def _word_before(text: str, pos: int, own: str) -> int:
+    """Where the insertion before `pos` starts: its own text if there, else one word."""
+    before = text[max(pos - len(own) - 1, 0):pos]
+    if before.rstrip().endswith(own):
+        return pos - len(before) + len(before.rstrip()) - len(own)
+    space = text.rfind(" ", 0, max(pos - 1, 0))
+    return space + 1
 
 
 def _pattern(segment: Segment) -> re.Pattern[str]:
@@ -153,5 +176,5 @@ def elided_negation(chain: list[Span], text: str) -> str | None:
     for left, right in zip(chain, chain[1:], strict=False):
         words = re.findall(r"n't|\w+", text[left.end:right.start])
         if 0 < len(words) <= 3 and _NEGATIONS.intersection(words):
-            return text[left.end:right.start].strip()
+            return " ".join(words)
     return None

@@ -1,14 +1,37 @@
-"""Bytes and a media type in, the text a reader sees out: HTML, PDF or plain text."""
+"""Bytes and a media type in, the text a reader sees out: HTML, PDF or plain text.
+
+HTML: block elements and <br> separate words (a line break in the text marks each block
+boundary), inline elements do not (`<b>prob</b>lem` is "problem"); script, style, template,
+noscript, comments and hidden elements are dropped; <q> gets the quote marks a browser draws.
+PDF: pages in order, line-end hyphenation joined ("imple-\\nmentation" is "implementation").
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 PDF_TYPES = frozenset({"application/pdf"})
 SUPPORTED_TYPES = HTML_TYPES | TEXT_TYPES | PDF_TYPES
+
+# Block elements, spelled as a trie: a plain alternation of 50 names is 6x slower.
+_BLOCKS = (
+    "a(?:ddress|rticle|side)|b(?:lockquote|ody|r)|c(?:aption|enter)|d(?:[dlt]|etails|ialog|iv)"
+    "|f(?:ieldset|ig(?:caption|ure)|o(?:oter|rm))|h(?:[1-6r]|eader|group|tml)|iframe"
+    "|l(?:egend|i)|m(?:ain|enu)|nav|o(?:l|ption)|p(?:re)?|s(?:ection|ummary)"
+    "|t(?:able|body|[dhr]|foot|head|itle)|ul"
+)
+_BLOCK_TAG = re.compile(rf"<(?=/?(?:{_BLOCKS})[\s/>])")
+_BLOCK_TAG_ANY_CASE = re.compile(_BLOCK_TAG.pattern, re.I)  # twice as slow: only if needed
+_UPPER_TAG = re.compile(r"</?[A-Z]")
+_Q_OPEN = re.compile(r"<q(?:\s[^>]*)?>", re.I)
+_Q_CLOSE = re.compile(r"</q\s*>", re.I)
+_DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg")
+_HIDDEN = '[hidden], input[type=hidden], [style*="display:none"], [style*="display: none"]'
+_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010]\n\s*(\S)")
 
 
 class UnreadableContentError(Exception):
@@ -41,26 +64,46 @@ def extract(body: bytes, media_type: str, charset: str | None = None) -> PageTex
 
 
 def html_text(html: str) -> PageText:
-    """Visible text of an HTML document (no script, style, template or comments)."""
+    """Visible text of an HTML document, one line per block; scripts' text kept apart."""
     from selectolax.lexbor import LexborHTMLParser
 
+    # Source line breaks are spaces to a reader; the line breaks of the text mark blocks.
+    blocks = _BLOCK_TAG_ANY_CASE if _UPPER_TAG.search(html) else _BLOCK_TAG
+    html = blocks.sub("\n<", html.replace("\r", " ").replace("\n", " "))
+    html = _Q_CLOSE.sub("\u201d\\g<0>", _Q_OPEN.sub("\\g<0>\u201c", html))
     tree = LexborHTMLParser(html)
-    scripts = " ".join(node.text(deep=True) for node in tree.css("script"))
+    scripts = "\n".join(node.text(deep=True) for node in tree.css("script"))
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else None
-    tree.strip_tags(["script", "style", "template", "noscript", "head"])
-    body = tree.body or tree.root
-    text = body.text(deep=True, separator=" ") if body else ""
-    return PageText(text=text, kind="html", script_text=scripts, title=title)
+    for node in tree.css(_HIDDEN):
+        node.decompose()
+    tree.strip_tags(list(_DROPPED))
+    root = tree.body or tree.root
+    text = root.text(deep=True, separator="") if root else ""
+    return PageText(text=_tidy(text), kind="html", script_text=scripts, title=title)
+
+
+def _tidy(text: str) -> str:
+    """Trim each line and drop empty ones (the blank text between blocks)."""
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def pdf_text(body: bytes) -> str:
-    """Text of a PDF, pages in order."""
+    """Text of a PDF, pages in order, words broken at line ends joined again."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(body))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnreadableContentError(f"unreadable PDF: {exc}") from exc
+    return "\n\n".join(_LINE_END_HYPHEN.sub(_join_hyphenated, page) for page in pages)
+
+
+def _join_hyphenated(found: re.Match[str]) -> str:
+    """"imple-|mentation" is one word; "counter-|"extremism"" and "Sino-|American" keep
+    their hyphen (a line end inside a compound is not a space either)."""
+    before, after = found.group(1), found.group(2)
+    return before + after if after.islower() else f"{before}-{after}"

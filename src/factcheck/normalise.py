@@ -119,7 +119,8 @@ class NormalisedText:
         """Per-word offsets of a chunk, computed the first time the chunk is needed."""
         if chunk.tokens is None:
             text = self.original[chunk.orig_start:chunk.orig_end]
-            tokens, length, last = [], 0, ""
+            tokens: list[tuple[int, int, int, int]] = []
+            length, last = 0, ""
             for found in _NON_SPACE.finditer(text):
                 norm = normalise(found.group())
                 if not norm:
