@@ -52,7 +52,7 @@ class Run:
 
 def run_cli(*args: str) -> Run:
     """Run `factcheck ARGS` in-process, as a user would from a shell."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, list(args), prog_name="factcheck", catch_exceptions=False)
     return Run(result)
 
 

@@ -84,31 +84,51 @@ def _compose(data: bytes, path: str) -> yaml.Node:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise ClaimFileError(path, line, f"invalid YAML: {exc.problem or exc}") from exc
+        raise ClaimFileError(path, *_yaml_problem(exc)) from exc
     except yaml.YAMLError as exc:
         raise ClaimFileError(path, None, f"invalid YAML: {exc}") from exc
     if root is None:
         raise ClaimFileError(path, 1, "empty file: expected a mapping with a 'claims' list")
-    _refuse_aliases(root, path)
+    if _has_alias(root):
+        raise ClaimFileError(path, _first_alias_line(text), "YAML aliases (*name) are not allowed")
     return root
 
 
-def _refuse_aliases(root: yaml.Node, path: str) -> None:
-    """Aliases (`*name`) can expand a small file into billions of nodes: refuse them all."""
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """(line, message) for a YAML syntax error, pointing where the broken construct starts."""
+    problem = exc.problem or "syntax error"
+    if exc.context_mark and exc.problem_mark and exc.context:
+        where = exc.problem_mark.line + 1
+        return exc.context_mark.line + 1, f"invalid YAML: {exc.context}: {problem} (line {where})"
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark else None), f"invalid YAML: {problem}"
+
+
+def _first_alias_line(text: str) -> int | None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return int(event.start_mark.line) + 1
+    return None
+
+
+def _has_alias(root: yaml.Node) -> bool:
+    """Aliases (`*name`) can expand a small file into billions of nodes: refuse them all.
+
+    The composer shares one node object per anchor, so a node seen twice is an alias.
+    """
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise ClaimFileError(path, _line(node), "YAML aliases (*name) are not allowed")
+            return True
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend((key, value))
+    return False
 
 
 def _line(node: yaml.Node) -> int:

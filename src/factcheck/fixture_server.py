@@ -98,9 +98,9 @@ def _extra(code: int) -> dict[str, str]:
 def serve(site: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve `site` on a free port of `host` in a background thread; yields the base URL."""
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(build_app(site), access_log=None)
+    runner = web.AppRunner(build_app(site), access_log=None, shutdown_timeout=0.1)
     loop.run_until_complete(runner.setup())
-    tcp = web.TCPSite(runner, host, 0, shutdown_timeout=0.1)
+    tcp = web.TCPSite(runner, host, 0)
     loop.run_until_complete(tcp.start())
     port = runner.addresses[0][1]
     thread = threading.Thread(target=loop.run_forever, name="fixture-server", daemon=True)

@@ -7,8 +7,7 @@ from a notebook and every report format renders the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
-
+from enum import StrEnum
 
 # --- input: what the claim files say ------------------------------------------------------
 
@@ -48,7 +47,7 @@ class ClaimFile:
 # --- output: what checking found ----------------------------------------------------------
 
 
-class CitationStatus(str, Enum):
+class CitationStatus(StrEnum):
     """The outcome of one citation; the JSON report uses these exact strings."""
 
     OK = "ok"
@@ -67,13 +66,13 @@ class CitationStatus(str, Enum):
         return self not in (CitationStatus.OK, CitationStatus.ARCHIVED)
 
 
-class QuoteStatus(str, Enum):
+class QuoteStatus(StrEnum):
     FOUND = "found"
     ALTERED = "altered"
     MISSING = "missing"
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     VERIFIED = "verified"  # every citation ok or archived
     FAILED = "failed"  # some citation broken, quote_missing, quote_altered or error
     UNVERIFIABLE = "unverifiable"  # otherwise: only blocked (or unchecked) sources
@@ -167,3 +166,7 @@ class VerifyOptions:
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     probe_url: str = "https://www.example.com/"
     check_connectivity: bool = True
+    store: str | None = None  # snapshot store folder; None keeps no evidence
+    offline: bool = False  # judge the latest stored snapshots, no network
+    find_archive: bool = False  # look up the Internet Archive for failing citations
+    archive_endpoint: str = "https://web.archive.org"

@@ -1,0 +1,126 @@
+"""Claim files: valid ones load in file order; every invalid one is one `path:line` line, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factcheck.claims import load_claims
+from factcheck.errors import ClaimFilesError
+
+from .conftest import FIXTURES, ROOT, run_cli
+
+INVALID = FIXTURES / "invalid"
+
+# file -> (line, the words the message must contain)
+EXPECTED_ERRORS = {
+    "alias-bomb.yaml": (2, "YAML aliases (*name) are not allowed"),
+    "binary.yaml": (None, "binary file, not a YAML claim file"),
+    "both-quote-keys.yaml": (7, "use either 'quote' or 'quotes', not both"),
+    "claims-not-list.yaml": (3, "'claims' must be a list"),
+    "duplicate-id.yaml": (6, "duplicate claim id 'same' (first used at"),
+    "empty-quote.yaml": (6, "'quote' must not be empty"),
+    "file-scheme.yaml": (5, "'url' must be an http or https URL, not 'file:'"),
+    "javascript-scheme.yaml": (5, "'url' must be an http or https URL, not 'javascript:'"),
+    "missing-url.yaml": (5, "citation has no 'url'"),
+    "no-citations.yaml": (2, "claim has no 'citations'"),
+    "not-utf8.yaml": (3, "not UTF-8 text"),
+    "top-level-list.yaml": (1, "each claim file must be a mapping"),
+    "unknown-key.yaml": (6, "unknown key 'qoute' in citation (did you mean 'quote'?)"),
+    "yaml-syntax.yaml": (3, "invalid YAML: while scanning a quoted scalar"),
+}
+
+
+def test_every_invalid_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in INVALID.glob("*.yaml")) == sorted(EXPECTED_ERRORS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ERRORS))
+@pytest.mark.parametrize("command", ["lint", "verify"])
+def test_invalid_file_is_one_clear_line_and_exit_2(name: str, command: str) -> None:
+    line, words = EXPECTED_ERRORS[name]
+    path = INVALID / name
+    run = run_cli(command, str(path))
+    assert run.code == 2
+    where = f"{path}:{line}: " if line else f"{path}: "
+    assert run.stderr.startswith(where), run.stderr
+    assert words in run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
+def test_no_request_is_sent_when_any_file_is_invalid(tmp_path: Path, site: str) -> None:
+    import httpx
+
+    (tmp_path / "good.yaml").write_text(
+        "claims:\n  - id: good\n    claim: fine\n    citations:\n"
+        f"      - url: {site}/counted/no-request-probe.html\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text((INVALID / "unknown-key.yaml").read_text())
+    run = run_cli("verify", "--allow-private", str(tmp_path))
+    assert run.code == 2
+    assert "bad.yaml:6: unknown key 'qoute'" in run.stderr
+    hits = httpx.get(f"{site}/_hits").json()
+    assert "/counted/no-request-probe.html" not in hits
+
+
+def test_errors_of_several_files_are_all_listed(tmp_path: Path) -> None:
+    for name in ("unknown-key.yaml", "file-scheme.yaml"):
+        (tmp_path / name).write_bytes((INVALID / name).read_bytes())
+    run = run_cli("lint", str(tmp_path))
+    assert run.code == 2
+    assert run.stderr.splitlines() == [
+        f"{tmp_path / 'file-scheme.yaml'}:5: 'url' must be an http or https URL, not 'file:': "
+        "file:///etc/passwd",
+        f"{tmp_path / 'unknown-key.yaml'}:6: unknown key 'qoute' in citation (did you mean "
+        "'quote'?); allowed: url, quote, quotes, archive_url, note",
+    ]
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
+    claim = "claims:\n  - id: shared\n    claim: x\n    citations:\n      - url: https://a.org/\n"
+    (tmp_path / "one.yaml").write_text(claim)
+    (tmp_path / "two.yaml").write_text(claim)
+    with pytest.raises(ClaimFilesError) as caught:
+        load_claims([tmp_path])
+    assert [str(e) for e in caught.value.errors] == [
+        f"{tmp_path / 'two.yaml'}:2: duplicate claim id 'shared' "
+        f"(first used at {tmp_path / 'one.yaml'}:2)"
+    ]
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    run = run_cli("lint", str(tmp_path / "nowhere"))
+    assert (run.code, run.stderr) == (2, f"{tmp_path / 'nowhere'}: no such file or folder\n")
+    run = run_cli("lint", str(tmp_path))
+    assert run.code == 2
+    assert run.stderr == f"{tmp_path}: no claim files (*.yaml, *.yml) in folder\n"
+
+
+def test_seed_claims_are_valid_and_complete() -> None:
+    files = load_claims([ROOT / "claims"])
+    claims = [c for f in files for c in f.claims]
+    assert len(claims) >= 8
+    assert all(c.citations for c in claims)
+    quotes = [q for c in claims for cit in c.citations for q in cit.quotes]
+    seed = (ROOT.parent / "shared" / "seed" / "citations.md")
+    if seed.exists():  # every quote must be one of the passages seen on the real pages
+        text = " ".join(seed.read_text(encoding="utf-8").split())
+        for quote in quotes:
+            assert _loose(quote) in _loose(text), quote
+
+
+def _loose(text: str) -> str:
+    table = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")
+    return " ".join(text.translate(table).split())
+
+
+def test_valid_file_loads_in_file_order() -> None:
+    (demo,) = load_claims([FIXTURES / "claims" / "demo.yaml"])
+    assert demo.title and demo.title.startswith("Hikvision Hired Attorney")
+    assert [c.id for c in demo.claims][:3] == ["esg-conference", "un-assessment",
+                                               "pishan-contract"]
+    first = demo.claims[0].citations[0]
+    assert first.quotes == ("glean more insight into the legal landscape that Hikvision "
+                            "operates in",)
+    assert first.line == 9
