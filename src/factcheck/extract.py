@@ -2,7 +2,7 @@
 
 HTML: block elements and <br> separate words (a line break in the text marks each block
 boundary), inline elements do not (`<b>prob</b>lem` is "problem"); script, style, template,
-noscript, comments and hidden elements are dropped; <q> gets the quote marks a browser draws.
+noscript, comments, hidden elements and footnote markers are dropped; <q> gets the quote marks a browser draws.
 PDF: pages in order, line-end hyphenation joined ("imple-\\nmentation" is "implementation").
 """
 
@@ -31,6 +31,7 @@ _Q_OPEN = re.compile(r"<q(?:\s[^>]*)?>", re.I)
 _Q_CLOSE = re.compile(r"</q\s*>", re.I)
 _DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg")
 _HIDDEN = '[hidden], input[type=hidden], [style*="display:none"], [style*="display: none"]'
+_FOOTNOTE_LINK = 'sup > a[href^="#"]'
 _LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010]\n\s*(\S)")
 
 
@@ -77,6 +78,9 @@ def html_text(html: str) -> PageText:
     title = title_node.text(strip=True) if title_node else None
     for node in tree.css(_HIDDEN):
         node.decompose()
+    for link in tree.css(_FOOTNOTE_LINK):  # "investigation¹": a quote leaves the marker out
+        if link.parent is not None:
+            link.parent.decompose()
     tree.strip_tags(list(_DROPPED))
     root = tree.body or tree.root
     text = root.text(deep=True, separator="") if root else ""

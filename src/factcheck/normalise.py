@@ -13,7 +13,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 # Scripts written without spaces between words: no word boundary is required around a match,
-# and whitespace between two CJK characters is ignored (it is layout, not a word break).
+# and whitespace next to a CJK character is ignored (it is layout, not a word break:
+# "防控体系 PPP 项目" and "防控体系PPP项目" are the same text).
 CJK = (
     "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -31,7 +32,7 @@ _TABLE.update(dict.fromkeys(map(ord, _DASHES), "-"))
 _TABLE.update(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None))
 _TABLE[ord("\u2026")] = "..."
 _SPACE = re.compile(r"\s+")
-_CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+_CJK_GAP = re.compile(f"(?<=[{CJK}]) | (?=[{CJK}])")
 _NON_SPACE = re.compile(r"\S+")
 _BREAK = re.compile(r"\s")
 CHUNK = 8192
@@ -39,7 +40,7 @@ CHUNK = 8192
 
 def normalise(text: str) -> str:
     """Return `text` folded: NFKC, case, quote marks, dashes, ellipsis, invisible characters,
-    runs of whitespace (none between CJK characters)."""
+    runs of whitespace (none next to a CJK character)."""
     text = unicodedata.normalize("NFKC", text.translate(_PRE)).translate(_TABLE).casefold()
     return _CJK_GAP.sub("", _SPACE.sub(" ", text).strip())
 
@@ -57,7 +58,7 @@ def _joiner(left: str, right: str) -> str:
     """What separates two normalised pieces that whitespace separated in the original."""
     if not left or not right:
         return ""
-    return "" if _CJK_CHAR.match(left[-1]) and _CJK_CHAR.match(right[0]) else " "
+    return "" if _CJK_CHAR.match(left[-1]) or _CJK_CHAR.match(right[0]) else " "
 
 
 @dataclass
