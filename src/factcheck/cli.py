@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -56,9 +57,20 @@ def main() -> None:
 @click.option("--allow-private", is_flag=True,
               help="Allow loopback, private and link-local addresses (refused by default).")
 @click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
+@click.option("--store", type=click.Path(file_okay=False),
+              help="Snapshot store folder (default: .factcheck/ beside the claims).")
+@click.option("--no-store", is_flag=True, help="Keep no snapshots and send no conditional "
+              "requests.")
+@click.option("--offline", is_flag=True,
+              help="Re-check against the latest stored snapshots, without any network.")
+@click.option("--find-archive", is_flag=True, help="Ask the Internet Archive for broken "
+              "citations and missing quotes; suggest the archive_url line.")
+@click.option("--archive-endpoint", default="https://web.archive.org", show_default=True,
+              help="Wayback Machine (CDX API and replay) base URL.")
 def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
            concurrency: int, per_host: int, retries: int, max_bytes: int,
-           allow_private: bool, strict: bool) -> None:
+           allow_private: bool, strict: bool, store: str | None, no_store: bool,
+           offline: bool, find_archive: bool, archive_endpoint: str) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
 
     Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
@@ -67,7 +79,9 @@ def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
     files = _load(paths)
     options = VerifyOptions(timeout=timeout, concurrency=concurrency, per_host=per_host,
                             retries=retries, max_bytes=max_bytes,
-                            allow_private=allow_private, strict=strict)
+                            allow_private=allow_private, strict=strict,
+                            **_store_settings(paths, store, no_store, offline),
+                            find_archive=find_archive, archive_endpoint=archive_endpoint)
     report = _run(files, options)
     _emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, strict)))
@@ -131,3 +145,67 @@ def demo(fmt: str, fixtures: str | None) -> None:
                                 check_connectivity=False)
         report = _run(files, options)
     _emit(report, Format(fmt), None)
+
+
+# --- the snapshot store: verify's store options and `factcheck snapshots` -----------------
+
+STORE_DIR = ".factcheck"
+
+
+def _store_settings(paths: tuple[str, ...], store: str | None, no_store: bool,
+                    offline: bool) -> dict[str, Any]:
+    """VerifyOptions fields for the store options; exits 2 on a contradiction."""
+    if no_store and (store or offline):
+        _fail("factcheck: --no-store cannot be combined with --store or --offline",
+              ExitStatus.INVALID_INPUT)
+    if no_store:
+        return {"store": None}
+    folder = store or str(Path(paths[0] if paths else "claims").parent / STORE_DIR)
+    if offline and not (Path(folder) / "index.sqlite").is_file():
+        _fail(f"factcheck: --offline needs a snapshot store; none at {folder} "
+              "(run once online, or pass --store)", ExitStatus.INVALID_INPUT)
+    return {"store": folder, "offline": offline}
+
+
+@main.group()
+def snapshots() -> None:
+    """The evidence kept by verify: list a URL's snapshots, export them as WARC."""
+
+
+_STORE_OPTION = click.option("--store", type=click.Path(file_okay=False), default=STORE_DIR,
+                             show_default=True, help="Snapshot store folder.")
+
+
+@snapshots.command("list")
+@click.argument("url")
+@_STORE_OPTION
+def snapshots_list(url: str, store: str) -> None:
+    """Every stored snapshot of URL, oldest first: date, HTTP status, hash, WARC record."""
+    from factcheck.fetch import strip_fragment
+    from factcheck.store import SnapshotStore
+
+    with SnapshotStore(store) as snapshot_store:
+        found = snapshot_store.history(strip_fragment(url))
+    if not found:
+        _fail(f"no snapshot of {url} in {store}", ExitStatus.FAILED)
+    for s in found:
+        where = f"{s.warc_file}@{s.warc_offset}" if s.warc_file else "(no body kept)"
+        click.echo(f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
+                   f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}")
+
+
+@snapshots.command("export")
+@click.option("--warc", "warc", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The WARC file to write (gzip members; open it in pywb, ReplayWeb.page).")
+@click.option("--url", help="Export the snapshots of this URL only.")
+@_STORE_OPTION
+def snapshots_export(warc: str, url: str | None, store: str) -> None:
+    """Write every stored body (or URL's only) to one WARC file."""
+    from factcheck.fetch import strip_fragment
+    from factcheck.store import SnapshotStore
+
+    if not Path(store, "index.sqlite").is_file():
+        _fail(f"factcheck: no snapshot store at {store}", ExitStatus.INVALID_INPUT)
+    with SnapshotStore(store) as snapshot_store:
+        count = snapshot_store.export_warc(warc, strip_fragment(url) if url else None)
+    click.echo(f"{count} snapshots written to {warc}", err=True)

@@ -24,6 +24,7 @@ from factcheck.models import (
     VerifyOptions,
 )
 from factcheck.pagecheck import ReadPage, check_quotes, read_page
+from factcheck.snapshots import Evidence, Fetches, open_evidence
 
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
 
@@ -42,12 +43,13 @@ def verify(files: list[ClaimFile], options: VerifyOptions | None = None,
 @dataclass
 class _Run:
     options: VerifyOptions
-    fetcher: Fetcher
+    fetcher: Fetches
     progress: Progress | None
     total: int
     done: int = 0
     fetches: dict[str, asyncio.Task[FetchResult]] = field(default_factory=dict)
     pages: dict[str, asyncio.Task[ReadPage]] = field(default_factory=dict)
+    evidence: Evidence | None = None  # the snapshot store's dates, drift and archive look-ups
 
     def fetch(self, url: str) -> asyncio.Task[FetchResult]:
         key = strip_fragment(url)
@@ -74,6 +76,8 @@ class _Run:
         else:
             archive = await self.page(citation.archive_url, citation.quotes)
             result = judge_with_archive(citation, live, archive)
+        if self.evidence:
+            result = await self.evidence.review(citation, result, self.page)
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total, citation.url)
@@ -85,8 +89,8 @@ async def verify_async(files: list[ClaimFile], options: VerifyOptions,
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
     citations = [c for f in files for claim in f.claims for c in claim.citations]
-    async with Fetcher(options) as fetcher:
-        run = _Run(options, fetcher, progress, total=len(citations))
+    async with Fetcher(options) as fetcher, open_evidence(options, fetcher) as evidence:
+        run = _Run(options, evidence.source, progress, total=len(citations), evidence=evidence)
         tasks = [asyncio.create_task(run.citation(c)) for c in citations]
         interrupted = False
         try:
