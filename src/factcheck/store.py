@@ -363,7 +363,8 @@ def _response_record(result: FetchResult) -> Any:
                                     protocol="HTTP/1.1")
     writer = WARCWriter(io.BytesIO(), gzip=True)
     return writer.create_warc_record(result.final_url or result.url, "response",
-                                     payload=io.BytesIO(result.body), http_headers=http_headers)
+                                     payload=io.BytesIO(result.body), length=len(result.body),
+                                     http_headers=http_headers)
 
 
 def _warcinfo(filename: str) -> Any:
