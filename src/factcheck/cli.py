@@ -99,14 +99,9 @@ def _run(files: list, options: VerifyOptions) -> Report:  # type: ignore[type-ar
 
 
 def _emit(report: Report, fmt: Format, output: str | None) -> None:
-    from factcheck.report import renderer, summary_line
+    from factcheck.report.output import emit
 
-    text = renderer(fmt)(report)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-    click.echo(summary_line(report), err=True)
+    emit(report, fmt, output)
 
 
 def exit_status(report: Report, strict: bool) -> ExitStatus:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 from importlib import import_module
 
-from factcheck.models import CitationStatus, Report
+from factcheck.models import CitationStatus, ClaimFile, ClaimResult, Report
 
 
-class Format(str, Enum):
+class Format(StrEnum):
+    """The output formats of `factcheck verify --format`."""
+
     TABLE = "table"
     MARKDOWN = "markdown"
+    HTML = "html"
     JSON = "json"
     JUNIT = "junit"
+    GITHUB = "github"
 
 
 Renderer = Callable[[Report], str]
@@ -21,9 +26,18 @@ Renderer = Callable[[Report], str]
 _MODULES = {
     Format.TABLE: "factcheck.report.table",
     Format.MARKDOWN: "factcheck.report.markdown",
+    Format.HTML: "factcheck.report.html",
     Format.JSON: "factcheck.report.json_report",
     Format.JUNIT: "factcheck.report.junit",
+    Format.GITHUB: "factcheck.report.github",
 }
+
+SUMMARY_ORDER = (
+    CitationStatus.OK, CitationStatus.ARCHIVED, CitationStatus.BLOCKED, CitationStatus.BROKEN,
+    CitationStatus.ERROR, CitationStatus.QUOTE_ALTERED, CitationStatus.QUOTE_MISSING,
+    CitationStatus.NOT_CHECKED,
+)
+"""Statuses in the order the summary lists them: fine, then warnings, then failures."""
 
 
 def renderer(fmt: Format) -> Renderer:
@@ -32,11 +46,19 @@ def renderer(fmt: Format) -> Renderer:
     return render
 
 
+def status_label(status: CitationStatus) -> str:
+    """The status as a person reads it: 'quote altered' for `quote_altered`."""
+    return status.value.replace("_", " ")
+
+
 def summary_line(report: Report) -> str:
-    """'12 claims, 19 citations: 15 ok, 1 archived, 1 blocked, 1 broken, 1 quote altered'."""
+    """'12 claims, 19 citations: 15 ok, 1 archived, 1 blocked, 1 broken, 1 quote altered'.
+
+    Statuses with no citation are left out; an interrupted run says so at the end.
+    """
     counts = report.counts()
-    parts = [f"{n} {status.value.replace('_', ' ')}"
-             for status, n in counts.items() if n]
+    parts = [f"{counts[status]} {status_label(status)}"
+             for status in SUMMARY_ORDER if counts[status]]
     total = sum(counts.values())
     head = f"{_plural(len(report.claims), 'claim')}, {_plural(total, 'citation')}"
     tail = f": {', '.join(parts)}" if parts else ""
@@ -44,8 +66,27 @@ def summary_line(report: Report) -> str:
     return f"{head}{tail}{note}"
 
 
+@dataclass(frozen=True)
+class FileSection:
+    """The claims of one claim file, with the file's title and article URL when known."""
+
+    path: str
+    title: str | None
+    source: str | None
+    claims: tuple[ClaimResult, ...]
+
+
+def sections(report: Report) -> list[FileSection]:
+    """The report's claims grouped by claim file, files in run order."""
+    headers: dict[str, ClaimFile] = {f.path: f for f in report.files}
+    groups: dict[str, list[ClaimResult]] = {}
+    for claim in report.claims:
+        groups.setdefault(claim.claim.file, []).append(claim)
+    return [FileSection(path, getattr(headers.get(path), "title", None),
+                        getattr(headers.get(path), "source", None), tuple(claims))
+            for path, claims in groups.items()]
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
-
-STATUS_ORDER = tuple(CitationStatus)

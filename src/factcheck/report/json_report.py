@@ -12,10 +12,12 @@ VERSION = 1
 
 
 def render(report: Report) -> str:
+    """The report as indented UTF-8 JSON; the shape is `schemas/report.schema.json`."""
     return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
+    """The report as plain data: version, summary counts, claims with their citations."""
     counts = report.counts()
     return {
         "version": VERSION,

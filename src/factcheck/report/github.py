@@ -1,0 +1,59 @@
+"""GitHub Actions workflow commands: each failing citation annotates its line of the claim
+file on the pull request (`::error file=claims/x.yaml,line=12,title=...::message`), blocked
+ones as warnings.
+
+The markdown report for the job summary (`$GITHUB_STEP_SUMMARY`) is written by the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+
+from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
+from factcheck.report import status_label
+
+LEVELS = {CitationStatus.BLOCKED: "warning", CitationStatus.NOT_CHECKED: "warning",
+          CitationStatus.ARCHIVED: "notice"}
+
+
+def render(report: Report) -> str:
+    """One workflow command per citation that needs attention (errors for failures, warnings
+    for blocked sources, notices for archived copies and moved pages); '' when all is well."""
+    return "".join(f"{command}\n" for claim in report.claims for result in claim.citations
+                   if (command := annotation(claim, result)))
+
+
+def annotation(claim: ClaimResult, result: CitationResult) -> str | None:
+    """The `::error`/`::warning`/`::notice` line for one citation, None when it is ok."""
+    status = result.status
+    if status is CitationStatus.OK and not result.suggestion:
+        return None
+    level = LEVELS.get(status, "error") if status is not CitationStatus.OK else "notice"
+    props = {"file": repo_path(claim.claim.file),
+             "line": str(result.citation.line or claim.claim.line or 1),
+             "title": f"{claim.claim.id}: {status_label(status)}"}
+    message = f"{result.citation.url}: {result.reason}"
+    if result.suggestion:
+        message += f"\nfix: {result.suggestion}"
+    prop_text = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    return f"::{level} {prop_text}::{escape_data(message)}"
+
+
+def repo_path(path: str) -> str:
+    """The claim file's path relative to the working directory (the checkout in Actions),
+    as GitHub needs to place the annotation; unchanged when outside it."""
+    absolute = os.path.abspath(path)
+    root = os.getcwd()
+    if os.path.commonpath([absolute, root]) == root:
+        return os.path.relpath(absolute, root).replace(os.sep, "/")
+    return path
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF percent-encoded (GitHub's rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: the data rules plus ':' and ','."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
