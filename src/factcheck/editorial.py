@@ -82,13 +82,13 @@ def _segment(part: str) -> Segment:
 
 def is_bounded(text: str, start: int, end: int) -> bool:
     """True when text[start:end] neither starts nor ends inside a word (alphabetic scripts)."""
-    if start > 0 and _wordy(text[start]) and _wordy(text[start - 1]):
+    if start > 0 and _wordy(text[start - 1]) and _wordy(text[start]):
         return False
-    return not (end < len(text) and _wordy(text[end - 1]) and _wordy(text[end]))
+    return not (end < len(text) and _wordy(text[end]) and _wordy(text[end - 1]))
 
 
 def _wordy(char: str) -> bool:
-    return char.isalnum() and not is_unspaced(char)
+    return char.isalnum() and (char < "\u0e00" or not is_unspaced(char))
 
 
 def find_exact(needle: str, text: str, start: int = 0, stop: int | None = None) -> list[Span]:
@@ -173,7 +173,7 @@ def find_quote(segments: list[Segment], text: str) -> list[list[Span]]:
 def elided_negation(chain: list[Span], text: str) -> str | None:
     """The negation an ellipsis leaves out, when the words it stands for are only a few
     and one of them negates ("did [...] knowingly" for "did not knowingly")."""
-    for left, right in zip(chain, chain[1:], strict=False):
+    for left, right in zip(chain, chain[1:], strict=False):  # nothing for a single segment
         words = re.findall(r"n't|\w+", text[left.end:right.start])
         if 0 < len(words) <= 3 and _NEGATIONS.intersection(words):
             return " ".join(words)

@@ -2,7 +2,8 @@
 
 HTML: block elements and <br> separate words (a line break in the text marks each block
 boundary), inline elements do not (`<b>prob</b>lem` is "problem"); script, style, template,
-noscript, comments, hidden elements and footnote markers are dropped; <q> gets the quote marks a browser draws.
+noscript, comments, hidden elements and footnote markers are dropped; <q> gets the quote
+marks a browser draws.
 PDF: pages in order, line-end hyphenation joined ("imple-\\nmentation" is "implementation").
 """
 

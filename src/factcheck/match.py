@@ -63,7 +63,7 @@ def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> Quote
         return QuoteResult(text=quote, status=QuoteStatus.MISSING, score=0.0,
                            note="the quote is empty once editorial marks are removed")
     chains = find_quote(segments, page.normalised)
-    flipped = [c for c in chains if elided_negation(c, page.normalised)]
+    flipped = [c for c in chains if len(c) > 1 and elided_negation(c, page.normalised)]
     good = [c for c in chains if c not in flipped]
     if good:
         return _found(quote, page, good, url)

@@ -1,0 +1,86 @@
+"""Benchmark of extraction and quote matching (a script, not a test): prints timings.
+
+    .venv/bin/python bench/bench_match.py
+
+Targets (issue 3): 20 quotes that are on a 2 MB page found in < 20 ms together; one quote
+that is not on it (closest-passage search included) in < 100 ms; extraction of a 1 MB HTML
+page in < 30 ms. Pages are built from the real article in fixtures/matcher. Each figure is
+the best of several runs (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import random
+import timeit
+from pathlib import Path
+
+from factcheck.extract import html_text
+from factcheck.match import match_quote, prepare_page
+from factcheck.models import QuoteStatus
+
+ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "matcher" / "ipvm-article.txt"
+
+
+def page_text(size: int) -> str:
+    """`size` characters of shuffled paragraphs of the real article."""
+    paragraphs = [p for p in ARTICLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    rng, out, length = random.Random(3), [], 0
+    while length < size:
+        paragraph = rng.choice(paragraphs)
+        out.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(out)
+
+
+def page_html(size: int) -> str:
+    """An HTML page of about `size` bytes: scripts, navigation, paragraphs with inline tags."""
+    script = "<script>window.__DATA__ = " + '{"k": "v"}, ' * 4000 + "</script>"
+    paragraphs = [f'<p class="c">{p.replace("Hikvision", "<b>Hikvision</b>")} '
+                  f'<a href="/r/{i}">more</a></p>'
+                  for i, p in enumerate(page_text(size).split("\n\n"))]
+    body, out = "", []
+    for paragraph in paragraphs:
+        out.append(paragraph)
+        if len(out) % 20 == 0:
+            out.append('<div class="ad"><span>Advertisement</span></div>')
+    body = "\n".join(out)
+    return f"<html><head><title>T</title>{script}</head><body><article>{body}</article></body>" \
+        "</html>"
+
+
+def best(func: object, repeat: int = 7) -> float:
+    return min(timeit.repeat(func, number=1, repeat=repeat)) * 1000  # type: ignore[arg-type]
+
+
+def main() -> None:
+    html = page_html(1_000_000)
+    print(f"extract 1 MB HTML ({len(html.encode()) / 1e6:.2f} MB): "
+          f"{best(lambda: html_text(html)):.1f} ms")
+
+    text = page_text(2_000_000)
+    print(f"prepare_page 2 MB ({len(text.encode()) / 1e6:.2f} MB): "
+          f"{best(lambda: prepare_page(text), 3):.1f} ms (once per page)")
+    page = prepare_page(text)
+    rng = random.Random(7)
+    quotes: list[str] = []
+    while len(quotes) < 20:  # passages of the page, minus its own literal [brackets]
+        words = text[rng.randrange(len(text) - 2000):].split()[1:]
+        quote = " ".join(words[:rng.randrange(8, 30)])
+        if "[" not in quote and "]" not in quote and "..." not in quote:
+            quotes.append(quote)
+    assert all(match_quote(q, page).status is QuoteStatus.FOUND for q in quotes)
+    print(f"20 found quotes on 2 MB: {best(lambda: [match_quote(q, page) for q in quotes]):.1f} ms"
+          " together (target < 20 ms)")
+    missing = ("Hikvision did knowingly abuse human rights in Xinjiang, the attorney told "
+               "the conference in Hangzhou")
+    result = match_quote(missing, page)
+    print(f"1 missing quote on 2 MB: {best(lambda: match_quote(missing, page)):.1f} ms "
+          f"(target < 100 ms) -> {result.status.value} {result.score}: {result.closest!r}")
+    altered = quotes[0].replace(" the ", " a ", 1) if " the " in quotes[0] else quotes[0] + " x"
+    result = match_quote(altered, page)
+    print(f"1 altered quote on 2 MB: {best(lambda: match_quote(altered, page)):.1f} ms "
+          f"-> {result.status.value} {result.score}")
+
+
+if __name__ == "__main__":
+    main()
