@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from factcheck import __version__
-from factcheck.errors import ClaimFileError, ClaimFilesError, FactcheckError
+from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import Report, VerifyOptions
 from factcheck.report import Format
@@ -57,6 +58,16 @@ def main() -> None:
 @click.option("--allow-private", is_flag=True,
               help="Allow loopback, private and link-local addresses (refused by default).")
 @click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
+              help="Let this one host (and port) past the address guard; repeatable.")
+@click.option("--max-retry-after", type=click.FloatRange(min=0), default=60.0,
+              show_default=True, help="Longest Retry-After honoured, in seconds; a longer "
+              "one ends the citation blocked or error with the reason.")
+@click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL)).")
+@click.option("--probe-url", help="URL fetched to tell 'network unreachable' from dead links.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
+              "./pyproject.toml).")
 @click.option("--store", type=click.Path(file_okay=False),
               help="Snapshot store folder (default: .factcheck/ beside the claims).")
 @click.option("--no-store", is_flag=True, help="Keep no snapshots and send no conditional "
@@ -70,7 +81,8 @@ def main() -> None:
 def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
            concurrency: int, per_host: int, retries: int, max_bytes: int,
            allow_private: bool, strict: bool, store: str | None, no_store: bool,
-           offline: bool, find_archive: bool, archive_endpoint: str) -> None:
+           offline: bool, find_archive: bool, archive_endpoint: str,
+           **network: Any) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
 
     Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
@@ -82,9 +94,33 @@ def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
                             allow_private=allow_private, strict=strict,
                             **_store_settings(paths, store, no_store, offline),
                             find_archive=find_archive, archive_endpoint=archive_endpoint)
+    options = _network_settings(options, **network)
     report = _run(files, options)
     _emit(report, Format(fmt), output)
-    sys.exit(int(exit_status(report, strict)))
+    sys.exit(int(exit_status(report, options.strict)))
+
+
+def _network_settings(options: VerifyOptions, allow_hosts: tuple[str, ...],
+                      max_retry_after: float, user_agent: str | None, probe_url: str | None,
+                      config_path: str | None) -> VerifyOptions:
+    """`options` with the network options and the configuration file (the command line
+    wins over the file, the file over the built-in defaults)."""
+    from click.core import ParameterSource
+
+    from factcheck.config import load_config
+
+    ctx = click.get_current_context()
+    explicit = {name for name in ctx.params
+                if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        _fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
+    options = replace(options, allow_hosts=frozenset(allow_hosts),
+                      max_retry_after=max_retry_after,
+                      user_agent=user_agent or options.user_agent,
+                      probe_url=probe_url or options.probe_url)
+    return config.apply(options, explicit)
 
 
 def _run(files: list, options: VerifyOptions) -> Report:  # type: ignore[type-arg]

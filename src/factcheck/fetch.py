@@ -9,100 +9,41 @@ it comes back as a `FetchResult` whose outcome and reason a person can act on.
 from __future__ import annotations
 
 import asyncio
-import random
 import ssl
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from email.message import Message
-from email.utils import parsedate_to_datetime
-from enum import Enum
-from typing import Any
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from factcheck import __version__
-from factcheck.guard import BlockedAddressError, GuardedResolver, address_refusal
+from factcheck.bodies import BadEncoding, BodyTooLarge, read_body
+from factcheck.guard import GuardedResolver, refusal_for_url
 from factcheck.models import VerifyOptions
+from factcheck.outcomes import (
+    FetchOutcome,
+    FetchResult,
+    Retryable,
+    judge_response,
+    meta_refresh,
+    network_error,
+    parse_content_type,
+    transport_failure,
+)
+from factcheck.retry import over_cap_reason, parse_retry_after, retry_delay
 
 PROJECT_URL = "https://github.com/factcheck/factcheck"
 DEFAULT_USER_AGENT = f"factcheck/{__version__} (+{PROJECT_URL})"
 MAX_REDIRECTS = 10
-BLOCKED_CODES = frozenset({401, 403, 429, 999})
-RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
+DEADLINE_FACTOR = 3  # a request's total deadline is this many times --timeout
 PERMANENT_REDIRECTS = frozenset({301, 308})
-CHALLENGE_MARKERS = (
-    "cf-browser-verification", "challenge-platform", "cf_chl_opt", "just a moment...",
-    "enable javascript and cookies to continue", "checking your browser before accessing",
-    "px-captcha", "_incapsula_resource", "ddos protection by",
-)
-
-
-class FetchOutcome(str, Enum):
-    OK = "ok"  # 2xx with a body
-    BLOCKED = "blocked"  # the source refused us (bot wall, auth, rate limit)
-    BROKEN = "broken"  # the link is dead: 4xx, unknown host, refused, redirect loop
-    ERROR = "error"  # timeout, 5xx, TLS, body too large
-    NOT_MODIFIED = "not_modified"  # 304 to a conditional request: the stored copy stands
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """What one URL gave: the body on success, otherwise the reason it failed."""
-
-    url: str
-    outcome: FetchOutcome
-    reason: str = ""
-    http_status: int | None = None
-    final_url: str | None = None
-    media_type: str | None = None
-    charset: str | None = None
-    body: bytes = b""
-    permanent_redirect: str | None = None  # where a 301/308 chain ends, to update the link
-    redirects: int = 0
-    network_failure: bool = False  # failed before any HTTP answer (DNS, refused, connect)
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class _Retryable(Exception):
-    def __init__(self, result: FetchResult, retry_after: float | None = None) -> None:
-        self.result = result
-        self.retry_after = retry_after
-
-
-class _BodyTooLarge(Exception):
-    pass
+ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
 def strip_fragment(url: str) -> str:
     """The URL as sent: the `#fragment` is a browser's business, never sent to a server."""
     parts = urlsplit(url)
     return urlunsplit(parts._replace(fragment=""))
-
-
-def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    """('text/html', 'utf-8') from a Content-Type header value; (None, None) when absent."""
-    if not value:
-        return None, None
-    message = Message()
-    message["content-type"] = value
-    charset = message.get_param("charset")
-    return message.get_content_type(), charset if isinstance(charset, str) else None
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class Fetcher:
@@ -117,6 +58,12 @@ class Fetcher:
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._ssl = ssl.create_default_context()
+        self._deadline = options.timeout * DEADLINE_FACTOR
+        self._base_headers = {
+            "User-Agent": options.user_agent or DEFAULT_USER_AGENT,
+            "Accept": ACCEPT,
+            "Accept-Encoding": "gzip, deflate, br",
+        }
         self.on_progress: Callable[[str], None] | None = None
 
     async def __aenter__(self) -> Fetcher:
@@ -135,34 +82,35 @@ class Fetcher:
         return await self._with_retries(strip_fragment(url), dict(headers or {}))
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
+        cap = self.options.max_retry_after
         attempt = 0
         while True:
             try:
                 return await self._follow(url, headers)
-            except _Retryable as retry:
-                if attempt >= self.options.retries:
+            except Retryable as retry:
+                delay = retry_delay(attempt, retry.retry_after, cap)
+                if delay is None and retry.retry_after is not None:
+                    return replace(retry.result, reason=over_cap_reason(
+                        retry.result.reason, retry.retry_after, cap))
+                if attempt >= self.options.retries or delay is None:
                     return retry.result
-                delay = self._backoff(attempt, retry.retry_after)
-                if delay is None:
-                    return _capped(retry.result, retry.retry_after, self.options.max_retry_after)
                 attempt += 1
                 await asyncio.sleep(delay)
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
-        if retry_after is not None:
-            return retry_after if retry_after <= self.options.max_retry_after else None
-        return min(0.5 * 2**attempt, 8.0) * (0.5 + random.random())
-
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        """Follow redirects (and one same-site meta refresh), checking every hop."""
         seen = [url]
         permanent: str | None = None
-        all_permanent = True
+        all_permanent, refreshed = True, False
         for hops in range(MAX_REDIRECTS + 1):
-            refusal = self._refusal(url)
+            refusal = refusal_for_url(url, self.options.allow_private, self.options.allow_hosts)
             if refusal:
                 return FetchResult(seen[0], FetchOutcome.ERROR, f"refused: {refusal}",
                                    final_url=url, redirects=hops)
             result, location = await self._request(url, seen[0], hops, headers)
+            if location is None and not refreshed:
+                location = meta_refresh(result)
+                refreshed = location is not None
             if location is None:
                 return _with_redirect(result, permanent if all_permanent else None)
             all_permanent = all_permanent and result.http_status in PERMANENT_REDIRECTS
@@ -178,38 +126,37 @@ class Fetcher:
                            f"too many redirects (more than {MAX_REDIRECTS})",
                            final_url=url, redirects=MAX_REDIRECTS)
 
-    def _refusal(self, url: str) -> str | None:
-        if self.options.allow_private:
-            return None
-        host = urlsplit(url).hostname or ""
-        if host == "localhost" or host.endswith(".localhost"):
-            return f"{host} is a loopback address (use --allow-private to allow it)"
-        return address_refusal(host)
-
     async def _request(self, url: str, original: str, hops: int,
                        headers: dict[str, str]) -> tuple[FetchResult, str | None]:
-        """One HTTP exchange: (result, redirect location or None). Raises _Retryable."""
+        """One HTTP exchange: (result, redirect location or None). Raises Retryable."""
         host = urlsplit(url).netloc
         async with self._host_limit(host), self._global:
             if self.on_progress:
                 self.on_progress(host)
             try:
-                async with asyncio.timeout(self.options.timeout * 3):
+                async with asyncio.timeout(self._deadline):
                     return await self._exchange(url, original, hops, headers)
             except TimeoutError:
-                raise _Retryable(_network_error(
+                raise Retryable(network_error(
                     original, url, hops,
-                    f"timed out: no complete answer within {self.options.timeout * 3:g} s",
+                    f"timed out: no complete answer within {self._deadline:g} s",
                     network=False)) from None
             except httpx.TimeoutException as exc:
-                raise _Retryable(_network_error(
+                if not isinstance(exc.__cause__, TimeoutError | None):
+                    return self._transport_failure(original, url, hops, exc)
+                raise Retryable(network_error(
                     original, url, hops, f"timed out ({type(exc).__name__})",
                     network=isinstance(exc, httpx.ConnectTimeout))) from None
             except (httpx.TransportError, OSError) as exc:
-                result, retryable = _transport_failure(original, url, hops, exc)
-                if retryable:
-                    raise _Retryable(result) from None
-                return result, None
+                return self._transport_failure(original, url, hops, exc)
+
+    @staticmethod
+    def _transport_failure(original: str, url: str, hops: int,
+                           exc: BaseException) -> tuple[FetchResult, None]:
+        result, retryable = transport_failure(original, url, hops, exc)
+        if retryable:
+            raise Retryable(result) from None
+        return result, None
 
     def _host_limit(self, host: str) -> asyncio.Semaphore:
         if host not in self._host_limits:
@@ -226,35 +173,25 @@ class Fetcher:
             if 300 <= status < 400 and "location" in response.headers:
                 return (FetchResult(original, FetchOutcome.OK, http_status=status),
                         response.headers["location"])
-            body = await self._read_body(response)
-        except _BodyTooLarge:
-            return FetchResult(original, FetchOutcome.ERROR,
-                               f"body too large (over {self.options.max_bytes:,} bytes)",
-                               http_status=response.status_code, final_url=url,
-                               redirects=hops), None
+            body = await read_body(response, self.options.max_bytes)
+        except BodyTooLarge:
+            reason = f"body too large (over {self.options.max_bytes:,} bytes)"
+            return self._unreadable(original, url, hops, response, reason), None
+        except BadEncoding as exc:
+            return self._unreadable(original, url, hops, response, str(exc)), None
         finally:
             await response.aclose()
-        return _judge_response(original, url, hops, response, body), None
+        return judge_response(original, url, hops, response, body), None
 
-    async def _read_body(self, response: httpx.Response) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.options.max_bytes:
-                raise _BodyTooLarge
-            chunks.append(chunk)
-        return b"".join(chunks)
+    @staticmethod
+    def _unreadable(original: str, url: str, hops: int, response: httpx.Response,
+                    reason: str) -> FetchResult:
+        return FetchResult(original, FetchOutcome.ERROR, reason,
+                           http_status=response.status_code, final_url=url, redirects=hops)
 
     def _headers(self, url: str) -> dict[str, str]:
-        headers = {
-            "User-Agent": self.options.user_agent or DEFAULT_USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "gzip, deflate, br",
-        }
-        host = urlsplit(url).hostname or ""
-        headers.update(self.options.host_headers.get(host, {}))
-        return headers
+        extra = self.options.host_headers.get(urlsplit(url).hostname or "")
+        return {**self._base_headers, **extra} if extra else self._base_headers
 
     def _client(self, url: str) -> httpx.AsyncClient:
         parts = urlsplit(url)
@@ -268,15 +205,12 @@ class Fetcher:
         from httpx_aiohttp import AiohttpTransport
 
         options = self.options
-        allow_private = options.allow_private
         per_host = options.per_host
         ssl_context = self._ssl
+        resolver = None if options.allow_private else GuardedResolver(options.allow_hosts)
 
         def session() -> aiohttp.ClientSession:
-            connector = aiohttp.TCPConnector(
-                limit=per_host, ssl=ssl_context,
-                resolver=None if allow_private else GuardedResolver(),
-            )
+            connector = aiohttp.TCPConnector(limit=per_host, ssl=ssl_context, resolver=resolver)
             return aiohttp.ClientSession(connector=connector, auto_decompress=False)
 
         timeout = httpx.Timeout(options.timeout)
@@ -284,107 +218,10 @@ class Fetcher:
                                  follow_redirects=False)
 
 
-def _judge_response(original: str, url: str, hops: int, response: httpx.Response,
-                    body: bytes) -> FetchResult:
-    status = response.status_code
-    media_type, charset = parse_content_type(response.headers.get("content-type"))
-    headers = {k.lower(): v for k, v in response.headers.items()}
-    if status == 304:
-        return FetchResult(original, FetchOutcome.NOT_MODIFIED, "HTTP 304 Not Modified",
-                           http_status=304, final_url=url, redirects=hops, headers=headers)
-    base = FetchResult(original, FetchOutcome.OK, http_status=status, final_url=url,
-                       media_type=media_type, charset=charset, body=body, redirects=hops,
-                       headers=headers)
-    challenge = _challenge(headers, body, status)
-    if challenge:
-        return _replace(base, outcome=FetchOutcome.BLOCKED, reason=challenge, body=b"")
-    if 200 <= status < 300:
-        return base
-    if status in RETRY_CODES:
-        outcome = FetchOutcome.BLOCKED if status == 429 else FetchOutcome.ERROR
-        retry_after = parse_retry_after(headers.get("retry-after"))
-        raise _Retryable(_replace(base, outcome=outcome, reason=_http_reason(status, response),
-                                  body=b""), retry_after)
-    if status in BLOCKED_CODES:
-        return _replace(base, outcome=FetchOutcome.BLOCKED, body=b"",
-                        reason=f"{_http_reason(status, response)}: the site refused the request")
-    outcome = FetchOutcome.ERROR if status >= 500 else FetchOutcome.BROKEN
-    return _replace(base, outcome=outcome, reason=_http_reason(status, response), body=b"")
-
-
-def _challenge(headers: dict[str, str], body: bytes, status: int) -> str | None:
-    if headers.get("cf-mitigated") == "challenge":
-        return f"HTTP {status}: bot challenge (cf-mitigated: challenge)"
-    if status in (200, 403, 503) and len(body) < 64 * 1024:
-        head = body[:64 * 1024].decode("utf-8", errors="ignore").lower()
-        marker = next((m for m in CHALLENGE_MARKERS if m in head), None)
-        if marker:
-            return f"HTTP {status}: bot challenge page ({marker!r})"
-    return None
-
-
-def _http_reason(status: int, response: httpx.Response) -> str:
-    phrase = response.reason_phrase or ""
-    return f"HTTP {status} {phrase}".strip()
-
-
-def _replace(result: FetchResult, **changes: Any) -> FetchResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
-
-
 def _with_redirect(result: FetchResult, permanent: str | None) -> FetchResult:
     if permanent and result.outcome is FetchOutcome.OK:
-        return _replace(result, permanent_redirect=permanent)
+        return replace(result, permanent_redirect=permanent)
     return result
-
-
-def _capped(result: FetchResult, retry_after: float | None, cap: float) -> FetchResult:
-    return _replace(result, reason=f"{result.reason}; Retry-After {retry_after:g} s exceeds "
-                                   f"the {cap:g} s cap, not waiting")
-
-
-def _network_error(original: str, url: str, hops: int, reason: str,
-                   network: bool) -> FetchResult:
-    return FetchResult(original, FetchOutcome.ERROR, reason, final_url=url, redirects=hops,
-                       network_failure=network)
-
-
-def _transport_failure(original: str, url: str, hops: int,
-                       exc: BaseException) -> tuple[FetchResult, bool]:
-    """The result for a failure below HTTP, and whether trying again could help."""
-    cause = _root_cause(exc)
-    if isinstance(cause, BlockedAddressError):
-        return FetchResult(original, FetchOutcome.ERROR, f"refused: {cause}", final_url=url,
-                           redirects=hops), False
-    text = str(cause) or type(cause).__name__
-    if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-        return FetchResult(original, FetchOutcome.ERROR, f"TLS failure: {text}",
-                           final_url=url, redirects=hops), False
-    lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or \
-            "temporary failure in name resolution" in lowered or "no address" in lowered:
-        host = urlsplit(url).hostname
-        return FetchResult(original, FetchOutcome.BROKEN, f"unknown host {host}",
-                           final_url=url, redirects=hops, network_failure=True), False
-    if isinstance(cause, ConnectionRefusedError) or "connection refused" in lowered:
-        return FetchResult(original, FetchOutcome.BROKEN, "connection refused",
-                           final_url=url, redirects=hops, network_failure=True), False
-    return FetchResult(original, FetchOutcome.ERROR, f"connection failed: {text}",
-                       final_url=url, redirects=hops,
-                       network_failure=isinstance(exc, httpx.ConnectError)), True
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    seen: set[int] = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        nxt = exc.__cause__ or getattr(exc, "os_error", None) or exc.__context__
-        if nxt is None:
-            break
-        exc = nxt
-    return exc
 
 
 async def probe(url: str, timeout: float) -> bool:
@@ -396,3 +233,8 @@ async def probe(url: str, timeout: float) -> bool:
         return False
     return True
 
+
+__all__ = [
+    "DEFAULT_USER_AGENT", "FetchOutcome", "FetchResult", "Fetcher", "parse_content_type",
+    "parse_retry_after", "probe", "strip_fragment",
+]

@@ -1,16 +1,25 @@
 """The address guard: claim files arrive in pull requests, so CI must not become a way into
 the internal network. Loopback, private, link-local (cloud metadata) and every other
 non-global address are refused unless the run allows private addresses.
+
+Two ways through, both chosen on the command line, never by a claim file: `--allow-private`
+opens everything; `--allow-host HOST:PORT` opens one exact host and port (an intranet wiki,
+or the test suite's own server on 127.0.0.1, while a redirect from it to any other loopback
+port or to 169.254.169.254 is still refused).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Collection
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class BlockedAddressError(OSError):
@@ -35,6 +44,24 @@ def address_refusal(address: str) -> str | None:
     return f"{address} is a {kind.replace('_', '-')} address (use --allow-private to allow it)"
 
 
+def host_allowed(host: str, port: int | None, allow_hosts: Collection[str]) -> bool:
+    """True when `host:port` (or the bare host) is on the run's allow-list."""
+    return bool(allow_hosts) and (host in allow_hosts or f"{host}:{port}" in allow_hosts)
+
+
+def refusal_for_url(url: str, allow_private: bool, allow_hosts: Collection[str] = ()) -> str | None:
+    """Why the guard refuses `url` before any connection (loopback names, IP literals)."""
+    if allow_private:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host_allowed(host, parts.port or _DEFAULT_PORTS.get(parts.scheme), allow_hosts):
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"{host} is a loopback address (use --allow-private to allow it)"
+    return address_refusal(host)
+
+
 class GuardedResolver(AbstractResolver):
     """Resolves names, then refuses the connection if any address is not global.
 
@@ -42,13 +69,16 @@ class GuardedResolver(AbstractResolver):
     rebinding gap between a check and the connection.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, allow_hosts: Collection[str] = ()) -> None:
         self._inner = ThreadedResolver()
+        self._allow_hosts = allow_hosts
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         results = await self._inner.resolve(host, port, family)
+        if host_allowed(host, port, self._allow_hosts):
+            return results
         for result in results:
             refusal = address_refusal(result["host"])
             if refusal:

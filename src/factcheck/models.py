@@ -161,6 +161,7 @@ class VerifyOptions:
     max_retry_after: float = 60.0
     max_bytes: int = 50 * 1024 * 1024
     allow_private: bool = False
+    allow_hosts: frozenset[str] = frozenset()  # exact HOST or HOST:PORT let past the guard
     strict: bool = False
     user_agent: str | None = None
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -100,7 +100,8 @@ async def verify_async(files: list[ClaimFile], options: VerifyOptions,
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        await _refuse_if_offline(run, options)
+        if not interrupted:
+            await _refuse_if_offline(run, options)
     results = iter([_result_of(task, c) for task, c in zip(tasks, citations, strict=True)])
     claims = tuple(
         ClaimResult(claim, tuple(next(results) for _ in claim.citations))

@@ -1,0 +1,118 @@
+"""The configuration file: `factcheck.toml`, or `[tool.factcheck]` in pyproject.toml.
+
+It sets the User-Agent, headers for hosts that need a cookie or a token, the connectivity
+probe URL and defaults for the command-line options; an option given on the command line
+wins. The address guard cannot be opened from here (no `allow_private`): the file can
+arrive in the same pull request as the claims, and the guard is what protects CI from them.
+
+    user_agent = "factcheck/0.1 (+https://newsroom.example/factcheck)"
+    probe_url = "https://www.example.com/"
+    timeout = 20
+    retries = 2
+    max_retry_after = 60
+
+    [headers."www.ft.com"]
+    Cookie = "session=..."
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from factcheck.errors import ConfigError
+from factcheck.models import VerifyOptions
+
+CONFIG_NAME = "factcheck.toml"
+# setting -> the types it accepts (bool is excluded from numbers on purpose)
+SETTINGS: dict[str, tuple[type, ...]] = {
+    "user_agent": (str,), "probe_url": (str,), "timeout": (int, float),
+    "concurrency": (int,), "per_host": (int,), "retries": (int,),
+    "max_retry_after": (int, float), "max_bytes": (int,), "strict": (bool,),
+}
+
+# the least value that lets a run work (a concurrency of 0 would wait forever)
+MINIMUM: dict[str, float] = {"timeout": 0.1, "concurrency": 1, "per_host": 1, "retries": 0,
+                             "max_retry_after": 0, "max_bytes": 1}
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a configuration file says: option defaults and per-host headers."""
+
+    path: Path | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def apply(self, options: VerifyOptions, explicit: Collection[str] = ()) -> VerifyOptions:
+        """`options` with this file's settings, except those in `explicit` (given on the
+        command line, which wins)."""
+        chosen = {k: v for k, v in self.settings.items() if k not in explicit}
+        headers = {host: dict(values) for host, values in self.host_headers.items()}
+        return replace(options, **chosen, host_headers={**headers, **options.host_headers})
+
+
+def find_config(folder: Path) -> Path | None:
+    """factcheck.toml in `folder`, else its pyproject.toml if it has [tool.factcheck]."""
+    own = folder / CONFIG_NAME
+    if own.is_file():
+        return own
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "tool" in _read(pyproject) and \
+            "factcheck" in _read(pyproject)["tool"]:
+        return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, folder: Path | None = None) -> Config:
+    """The configuration at `path`, or the one found in `folder` (default: the current
+    folder); an empty Config when there is none. Raises ConfigError naming the file and the
+    setting for unreadable TOML, an unknown setting or a value of the wrong type."""
+    path = path or find_config(folder or Path.cwd())
+    if path is None:
+        return Config()
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("factcheck", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.factcheck] must be a table")
+    headers = _headers(path, data.pop("headers", {}))
+    for key, value in data.items():
+        _check(path, key, value)
+    return Config(path, data, headers)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _check(path: Path, key: str, value: object) -> None:
+    if key not in SETTINGS:
+        known = ", ".join([*SETTINGS, "headers"])
+        raise ConfigError(f"{path}: unknown setting {key!r} (known: {known})")
+    types = SETTINGS[key]
+    if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+        names = " or ".join(t.__name__ for t in types)
+        raise ConfigError(f"{path}: {key} must be {names}, not {value!r}")
+    least = MINIMUM.get(key)
+    if least is not None and value < least:  # type: ignore[operator]
+        raise ConfigError(f"{path}: {key} must be at least {least}, not {value!r}")
+
+
+def _headers(path: Path, table: object) -> dict[str, dict[str, str]]:
+    """`[headers."host"]` tables: host -> {header: value}, every value a string."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: headers must be a table of hosts")
+    for host, values in table.items():
+        if not isinstance(values, dict) or not all(
+                isinstance(v, str) for v in values.values()):
+            raise ConfigError(f'{path}: headers."{host}" must be a table of strings')
+    return {host.lower(): dict(values) for host, values in table.items()}
