@@ -1,0 +1,165 @@
+"""The store on disk: WARC records readable by warcio, exports, and a killed run's leftovers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from factcheck.fetch import FetchOutcome, FetchResult
+from factcheck.store import SnapshotStore
+
+from .conftest import ROOT, run_cli
+from .snapshot_site import conditional_site, serve_app, write_claims
+
+PAGES = {f"page{i}.html": f"<html><body><p>Page {i} says the river rose {i} metres.</p>"
+                          "</body></html>" for i in range(3)}
+
+
+def _records(path: Path) -> list[tuple[str, str, bytes]]:
+    """(type, WARC-Target-URI, payload) of every record, read by warcio."""
+    with open(path, "rb") as fh:
+        return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "",
+                 r.content_stream().read()) for r in ArchiveIterator(fh)]
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[str]:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name, text in PAGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with serve_app(conditional_site(folder)) as base:
+        yield base
+
+
+def _ok(url: str, body: bytes, etag: str = '"v1"') -> FetchResult:
+    return FetchResult(url, FetchOutcome.OK, http_status=200, final_url=url,
+                       media_type="text/html", charset="utf-8", body=body,
+                       headers={"etag": etag, "content-type": "text/html; charset=utf-8",
+                                "content-encoding": "gzip", "content-length": "12"})
+
+
+def test_record_keeps_body_validators_and_a_clean_warc_record(tmp_path: Path) -> None:
+    with SnapshotStore(tmp_path / "s") as store:
+        snapshot = store.record(_ok("http://a.test/x", b"<p>hello</p>"))
+        assert store.body(snapshot) == b"<p>hello</p>"
+        assert (snapshot.etag, snapshot.http_status) == ('"v1"', 200)
+        assert snapshot.content_hash == "sha256:" + hashlib.sha256(b"<p>hello</p>").hexdigest()
+        warc = tmp_path / "s" / snapshot.warc_file if snapshot.warc_file else None
+    assert warc is not None
+    with open(warc, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type != "response":
+                continue
+            # the body is stored decoded, so the transfer headers must not claim otherwise
+            assert record.http_headers.get_header("Content-Encoding") is None
+            assert record.http_headers.get_header("Content-Length") == "12"
+            assert record.rec_headers.get_header("WARC-Target-URI") == "http://a.test/x"
+            assert record.content_stream().read() == b"<p>hello</p>"
+
+
+def test_same_body_again_is_not_stored_twice_and_failures_keep_no_body(tmp_path: Path) -> None:
+    with SnapshotStore(tmp_path / "s") as store:
+        first = store.record(_ok("http://a.test/x", b"same"))
+        again = store.record(_ok("http://a.test/x", b"same", etag='"v2"'))
+        assert again.id == first.id
+        assert again.etag == '"v2"'
+        gone = store.record(FetchResult("http://a.test/y", FetchOutcome.BROKEN, "HTTP 404",
+                                        http_status=404))
+        assert not gone.has_body
+        assert store.body(gone) == b""
+        assert [s.url for s in store.history()] == ["http://a.test/x", "http://a.test/y"]
+
+
+def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
+    with SnapshotStore(tmp_path / "none") as store:
+        assert store.latest("http://a.test/x") is None
+        assert store.history() == []
+    assert not (tmp_path / "none").exists()
+
+
+def test_exported_warc_is_read_back_by_warcio_with_the_cited_urls(
+        tmp_path: Path, live: str) -> None:
+    urls = [f"{live}/{name}" for name in PAGES]
+    claims = write_claims(tmp_path / "claims.yaml", [(u, ["the river rose"]) for u in urls])
+    store = tmp_path / ".factcheck"
+    assert run_cli("verify", str(claims), "--allow-private").code == 0
+    out = tmp_path / "out.warc.gz"
+
+    run = run_cli("snapshots", "export", "--warc", str(out), "--store", str(store))
+    assert run.code == 0
+    assert run.stderr.strip() == f"3 snapshots written to {out}"
+    records = _records(out)
+    assert records[0][0] == "warcinfo"
+    responses = {uri: body for kind, uri, body in records if kind == "response"}
+    assert responses == {u: PAGES[u.rsplit("/", 1)[1]].encode() for u in urls}
+
+
+def test_snapshots_list_shows_each_snapshot_of_a_url(tmp_path: Path, live: str) -> None:
+    url = f"{live}/page0.html"
+    claims = write_claims(tmp_path / "claims.yaml", [(url, [])])
+    assert run_cli("verify", str(claims), "--allow-private").code == 0
+    run = run_cli("snapshots", "list", url + "#frag", "--store", str(tmp_path / ".factcheck"))
+    assert run.code == 0
+    [line] = run.stdout.splitlines()
+    assert "  200  ok  sha256:" in line
+    assert ".warc.gz@" in line
+    missing = run_cli("snapshots", "list", f"{live}/other.html",
+                      "--store", str(tmp_path / ".factcheck"))
+    assert missing.code == 1
+    assert "no snapshot of" in missing.stderr
+
+
+def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
+    urls = [f"{live}/{name}" for name in PAGES]
+    claims = write_claims(tmp_path / "claims.yaml",
+                          [(u, ["the river rose"]) for u in urls]
+                          + [(f"{live}/slow?seconds=60", [])])
+    store_dir = tmp_path / "store"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factcheck", "verify", str(claims), "--allow-private",
+         "--store", str(store_dir), "--timeout", "60", "--retries", "0"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_rows(store_dir, 3, proc)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+    with SnapshotStore(store_dir) as store:
+        kept = store.history()
+        assert sorted(s.url for s in kept) == sorted(urls)
+        for snapshot in kept:
+            assert store.body(snapshot) == PAGES[snapshot.url.rsplit("/", 1)[1]].encode()
+    [warc] = (store_dir / "warc").glob("*.warc.gz")
+    records = _records(warc)
+    assert [kind for kind, _, _ in records] == ["warcinfo"] + ["response"] * 3
+    assert sorted(uri for kind, uri, _ in records if kind == "response") == sorted(urls)
+
+    # and the next run uses it: conditional requests for what the killed run kept
+    again = run_cli("verify", str(write_claims(tmp_path / "again.yaml",
+                                               [(u, ["the river rose"]) for u in urls])),
+                    "--allow-private", "--store", str(store_dir))
+    assert again.code == 0
+
+
+def _wait_for_rows(store_dir: Path, rows: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        with SnapshotStore(store_dir) as store:
+            if len(store.history()) >= rows:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the store never reached {rows} snapshots")
