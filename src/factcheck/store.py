@@ -162,7 +162,7 @@ class SnapshotStore:
             try:
                 db = sqlite3.connect(self.root / INDEX, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
+                db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
                 db.executescript(_SCHEMA)
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.root / INDEX}: not a readable index ({exc})") from exc
