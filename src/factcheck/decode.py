@@ -9,18 +9,36 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.
 
 
 def decode_body(body: bytes, declared: str | None, sniff_html: bool = False) -> str:
-    """Decode `body`: the declared charset first, then a BOM, a <meta> charset, then detection."""
-    for candidate in (declared, _bom_charset(body), _meta_charset(body) if sniff_html else None):
+    """Decode `body`: a BOM, the declared (header) charset, a <meta> charset, then detection.
+
+    A BOM comes first, as in browsers (WHATWG Encoding Standard): it cannot be there by
+    accident, while a server's default charset header often is wrong. Never raises: bytes
+    the chosen charset cannot read become U+FFFD.
+    """
+    for candidate in (_bom_charset(body), declared, _meta_charset(body) if sniff_html else None):
         if candidate and _known(candidate):
             return body.decode(_browser_alias(candidate), errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        return _detect(body)
+
+
+def _detect(body: bytes) -> str:
+    """charset-normalizer's reading, preferring windows-1252 when it reads almost as well:
+    detectors confuse it with its Latin neighbours (cp1250, cp1257), and it is what an
+    undeclared Western page almost always is (and the browsers' default)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(body).best()
-    return str(best) if best is not None else body.decode("utf-8", errors="replace")
+    matches = from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return body.decode("utf-8", errors="replace")
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + 0.05 and \
+            western.coherence >= best.coherence - 0.05:
+        return str(western)
+    return str(best)
 
 
 def _bom_charset(body: bytes) -> str | None:
