@@ -98,7 +98,11 @@ def _quote(quote: QuoteResult) -> str:
                    for p in diff_parts(quote.diff) if p.kind != "added")
     theirs = "".join(f"<ins>{escape(p.text)}</ins>" if p.kind == "added" else escape(p.text)
                      for p in diff_parts(quote.diff) if p.kind != "removed")
-    return f"quote: “{ours.strip()}”<br>page says{score}: “{theirs.strip()}”"
+    return f"quote: “{_one_line(ours)}”<br>page says{score}: “{_one_line(theirs)}”"
+
+
+def _one_line(markup: str) -> str:
+    return " ".join(markup.split())
 
 
 def _link(text: str, url: str | None, escaped: bool = False) -> str:

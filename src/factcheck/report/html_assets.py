@@ -17,10 +17,11 @@ h1 { margin-bottom: .2rem; }
 .filters label { margin-right: 1rem; white-space: nowrap; }
 .about { color: var(--muted); }
 .claim-text { margin: .2rem 0 .5rem; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; table-layout: fixed; }
+th:nth-child(1) { width: 8.5rem; } th:nth-child(2), th:nth-child(4) { width: 22%; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left;
   vertical-align: top; }
-td.source { word-break: break-all; width: 22%; }
+td { overflow-wrap: anywhere; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-ok, .status-archived, .verdict-verified { color: var(--ok); }
 .status-blocked, .status-not_checked, .verdict-unverifiable { color: var(--warn); }

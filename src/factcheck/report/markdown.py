@@ -29,7 +29,7 @@ ICONS = {
 }
 VERDICT_ICONS = {Verdict.VERIFIED: "✅", Verdict.FAILED: "❌", Verdict.UNVERIFIABLE: "⚠️"}
 QUOTE_WIDTH = 160
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#&])")
 _SPACE = re.compile(r"\s+")
 
 
