@@ -178,7 +178,7 @@ def test_piped_run_prints_only_the_summary_on_stderr(tmp_path: Path, site: str) 
 def test_no_progress_when_not_a_terminal_or_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     assert progress_printer(StringIO()) is None
     monkeypatch.setenv("CI", "true")
-    with open(os.devnull, "w") as devnull:  # noqa: PTH123
+    with open(os.devnull, "w") as devnull:
         assert progress_printer(devnull) is None
 
 
