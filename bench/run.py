@@ -309,6 +309,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--factcheck-args", default="", help='extra options, e.g. "--no-store"')
     parser.add_argument("--scaling", action="store_true",
                         help="N = 200, 2,000, 20,000 and a table of all three")  # fmt: skip
+    parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")],
+                        help="with --scaling: other values of N, e.g. 200,2000")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
     parser.add_argument("--work-dir", type=Path, help="keep generated files and reports here")
     return parser.parse_args(argv)
@@ -316,7 +318,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def benchmark(args: argparse.Namespace, work: Path) -> None:
     tools = args.only or ["factcheck", "lychee"] + (["baseline"] if args.baseline else [])
-    sizes = SCALING_SIZES if args.scaling else (args.n,)
+    sizes = (args.sizes or SCALING_SIZES) if args.scaling else (args.n,)
     workloads = [
         Workload(n, args.hosts, args.latency_ms, args.page_kib, args.concurrency, args.per_host)
         for n in sizes
