@@ -65,7 +65,7 @@ def build_app(site: Path) -> web.Application:
         return web.Response(status=302, headers={"Location": f"/loop/{other}"})
 
     async def slow(request: web.Request) -> web.Response:
-        hits[request.path] += 1
+        hits[request.path_qs] += 1
         await asyncio.sleep(float(request.query.get("seconds", "30")))
         return web.Response(text="too late")
 
@@ -147,6 +147,12 @@ def _add_hardening_routes(app: web.Application, site: Path, hits: Counter[str]) 
             else f"http://127.0.0.1:{request.query['port']}/{request.query.get('path', '')}"
         return web.Response(status=302, headers={"Location": target})
 
+    async def needs_header(request: web.Request) -> web.Response:
+        """403 unless the request carries header `name` with `value` (a cookie, a token)."""
+        if request.headers.get(request.query["name"]) != request.query["value"]:
+            return web.Response(status=403, text="who are you?")
+        return web.Response(text="<p>members only</p>", content_type="text/html")
+
     async def echo(request: web.Request) -> web.Response:
         return web.json_response(dict(request.headers))
 
@@ -162,6 +168,7 @@ def _add_hardening_routes(app: web.Application, site: Path, hits: Counter[str]) 
     app.router.add_get("/meta-refresh/{path:.*}", refresh)
     app.router.add_get("/redirect/to/{where:loopback|metadata}", to_internal)
     app.router.add_get("/_echo", echo)
+    app.router.add_get("/needs-header", needs_header)
     app.router.add_get("/_hits", hits_of)
 
 
