@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from factcheck.fixture_server import PLACEHOLDER
 from factcheck.models import Report
 from factcheck.report.github import escape_data, escape_property
 from factcheck.report.output import append_step_summary
 
-from .conftest import FIXTURES, Run, run_cli
+from .conftest import FIXTURES, ROOT, Run, run_cli
 from .test_report_markdown import FAST
 
 CLAIM_FILE = "demo,v2: copy.yaml"  # a comma and a colon, which properties must escape
@@ -76,3 +77,24 @@ def test_no_step_summary_when_the_variable_is_unset() -> None:
 def test_escaping_follows_githubs_rules() -> None:
     assert escape_data("50% done\r\nnext: a,b") == "50%25 done%0D%0Anext: a,b"
     assert escape_property("claims/x,y: z%.yaml\n") == "claims/x%2Cy%3A z%25.yaml%0A"
+
+
+def test_action_runs_verify_with_the_github_format() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    last = action["runs"]["steps"][-1]["run"]
+    assert 'factcheck verify --format github "${strict[@]}" $FACTCHECK_ARGS $FACTCHECK_PATHS' \
+        in last
+    assert set(action["inputs"]) == {"paths", "strict", "args", "python-version"}
+
+
+def test_pre_commit_hook_runs_lint_on_claim_files(tmp_path: Path, site: str) -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "factcheck lint" and hook["language"] == "python"
+    assert re.search(hook["files"], "claims/hikvision-prosper.yaml")
+    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8")
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
+    bad.write_text(text.replace("quote:", "qoute:", 1), encoding="utf-8")
+    assert run_cli(*hook["entry"].split()[1:], str(good)).code == 0
+    assert run_cli(*hook["entry"].split()[1:], str(good), str(bad)).code == 2
