@@ -84,11 +84,12 @@ def test_markup_in_claims_never_runs(report: Path, tmp_path: Path) -> None:
             "| a pipe") in dom
 
 
-def test_screenshot(report: Path, tmp_path: Path) -> None:
+def test_screenshot(report: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for name, fragment in (("report.png", ""), ("report-broken.png", "#status=broken")):
         shot = ARTIFACTS / name
         shot.unlink(missing_ok=True)
         chromium(tmp_path, report.as_uri() + fragment, f"--screenshot={shot}")
         assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        print(f"screenshot: {shot}")
+        with capsys.disabled():  # shown in the test output, also without -s
+            print(f"\nscreenshot: {shot}")
