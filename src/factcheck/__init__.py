@@ -59,9 +59,11 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # Heavy modules (httpx, aiohttp, yaml) load on first use, so `factcheck --help` is quick.
     if name == "verify":
-        from factcheck.verify import verify as func
-    elif name == "load_claims":
-        from factcheck.claims import load_claims as func
-    else:
-        raise AttributeError(f"module 'factcheck' has no attribute {name!r}")
-    return func
+        from factcheck.verify import verify
+
+        return verify
+    if name == "load_claims":
+        from factcheck.claims import load_claims
+
+        return load_claims
+    raise AttributeError(f"module 'factcheck' has no attribute {name!r}")

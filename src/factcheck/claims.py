@@ -97,16 +97,17 @@ def _compose(data: bytes, path: str) -> yaml.Node:
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     """(line, message) for a YAML syntax error, pointing where the broken construct starts."""
     problem = exc.problem or "syntax error"
-    if exc.context_mark and exc.problem_mark and exc.context:
-        where = exc.problem_mark.line + 1
-        return exc.context_mark.line + 1, f"invalid YAML: {exc.context}: {problem} (line {where})"
+    context, problem_mark = exc.context_mark, exc.problem_mark
+    if context is not None and problem_mark is not None and exc.context:
+        where = problem_mark.line + 1
+        return context.line + 1, f"invalid YAML: {exc.context}: {problem} (line {where})"
     mark = exc.problem_mark or exc.context_mark
     return (mark.line + 1 if mark else None), f"invalid YAML: {problem}"
 
 
 def _first_alias_line(text: str) -> int | None:
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return int(event.start_mark.line) + 1
     return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, QuoteStatus
@@ -27,17 +27,17 @@ class PageCheck:
 def judge(citation: Citation, page: PageCheck) -> CitationResult:
     """The citation's status against one page (live or archived), with an actionable reason."""
     fetched = page.fetch
-    common = {"citation": citation, "http_status": fetched.http_status,
-              "final_url": fetched.final_url, "checked_url": fetched.url}
+    base = CitationResult(citation=citation, status=CitationStatus.OK, reason="",
+                          http_status=fetched.http_status, final_url=fetched.final_url,
+                          checked_url=fetched.url)
     if fetched.outcome is not FetchOutcome.OK:
-        return CitationResult(status=_FETCH_STATUS[fetched.outcome], reason=fetched.reason,
-                              suggestion=_fetch_suggestion(fetched), **common)
+        return replace(base, status=_FETCH_STATUS[fetched.outcome], reason=fetched.reason,
+                       suggestion=_fetch_suggestion(fetched))
     if page.unreadable:
-        return CitationResult(status=CitationStatus.ERROR, reason=page.unreadable, **common)
+        return replace(base, status=CitationStatus.ERROR, reason=page.unreadable)
     status, reason = _quote_verdict(page.quotes)
-    return CitationResult(status=status, reason=_with_redirect_note(reason, fetched),
-                          quotes=page.quotes, suggestion=_quote_suggestion(status, fetched),
-                          **common)
+    return replace(base, status=status, reason=_with_redirect_note(reason, fetched),
+                   quotes=page.quotes, suggestion=_quote_suggestion(status, fetched))
 
 
 def judge_with_archive(citation: Citation, live: CitationResult,
