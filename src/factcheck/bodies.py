@@ -86,13 +86,15 @@ async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if encoding is None and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLarge
-    body = bytearray()
+    chunks: list[bytes] = []
+    size = 0
     try:
         async for chunk in response.aiter_raw():
-            room = max_bytes - len(body) + 1
-            body += decoder.decode(chunk, room)
-            if len(body) > max_bytes:
+            piece = decoder.decode(chunk, max_bytes - size + 1)
+            size += len(piece)
+            if size > max_bytes:
                 raise BodyTooLarge
+            chunks.append(piece)
     except (zlib.error, brotli.error) as exc:
         raise BadEncoding(f"the {encoding} body cannot be decompressed ({exc})") from None
-    return bytes(body)
+    return b"".join(chunks)
