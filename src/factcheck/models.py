@@ -171,7 +171,3 @@ class VerifyOptions:
     offline: bool = False  # judge the latest stored snapshots, no network
     find_archive: bool = False  # look up the Internet Archive for failing citations
     archive_endpoint: str = "https://web.archive.org"
-    store: str | None = None  # snapshot store folder; None keeps no evidence
-    offline: bool = False  # judge the latest stored snapshots, no network
-    find_archive: bool = False  # look up the Internet Archive for failing citations
-    archive_endpoint: str = "https://web.archive.org"
