@@ -170,8 +170,11 @@ def demo(fmt: str, fixtures: str | None) -> None:
     from factcheck.fixture_server import default_fixtures, demo_claims, serve
 
     folder = Path(fixtures) if fixtures else default_fixtures()
-    with serve(folder / "site") as base, demo_claims(folder / "claims", base) as claims_dir:
-        files = _load((str(claims_dir),))
+    with serve(folder / "site") as base:
+        try:
+            files = demo_claims(folder / "claims", base)
+        except (ClaimFileError, ClaimFilesError) as exc:
+            _fail(str(exc), ExitStatus.INVALID_INPUT)
         options = VerifyOptions(timeout=2.0, retries=1, allow_private=True,
                                 check_connectivity=False)
         report = _run(files, options)

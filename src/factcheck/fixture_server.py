@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import tempfile
 import threading
 import time
 import zlib
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import brotli
 from aiohttp import web
+
+from factcheck.models import ClaimFile
 
 PLACEHOLDER = "http://fixtures.test"  # the host fixture claim files cite; replaced on serving
 _TYPES = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
@@ -258,15 +259,25 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
-@contextmanager
-def demo_claims(claims: Path, base: str) -> Iterator[Path]:
-    """A temporary copy of the fixture claim files citing `base` instead of the placeholder."""
-    with tempfile.TemporaryDirectory(prefix="factcheck-demo-") as tmp:
-        target = Path(tmp)
-        for source in sorted(claims.glob("*.y*ml")):
-            text = source.read_text(encoding="utf-8").replace(PLACEHOLDER, base)
-            (target / source.name).write_text(text, encoding="utf-8")
-        yield target
+def demo_claims(claims: Path, base: str) -> list[ClaimFile]:
+    """The fixture claim files, citing `base` instead of the placeholder host.
+
+    Parsed in memory, so reports name the real files and lines (fixtures/claims/demo.yaml:9).
+    """
+    from factcheck.claims import find_claim_files, parse_claim_file
+
+    files = []
+    for path in find_claim_files([claims]):
+        data = path.read_bytes().replace(PLACEHOLDER.encode(), base.encode())
+        files.append(parse_claim_file(data, _display_path(path)))
+    return files
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 __all__ = ["PLACEHOLDER", "build_app", "default_fixtures", "demo_claims", "serve"]
