@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from factcheck.errors import NetworkUnreachableError
 from factcheck.fetch import Fetcher, FetchOutcome, FetchResult, probe, strip_fragment
@@ -24,6 +25,7 @@ from factcheck.models import (
     VerifyOptions,
 )
 from factcheck.pagecheck import ReadPage, check_quotes, read_page
+from factcheck.schedule import run_per_host
 from factcheck.snapshots import Evidence, Fetches, open_evidence
 
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
@@ -41,6 +43,20 @@ def verify(files: list[ClaimFile], options: VerifyOptions | None = None,
 
 
 @dataclass
+class _Tally:
+    """How the fetches went, for telling "network unreachable" from dead links."""
+
+    answered: int = 0  # got an HTTP answer of any kind
+    network_failures: int = 0  # failed before any answer (DNS, refused, connect)
+
+    def add(self, result: FetchResult) -> None:
+        if result.network_failure and result.outcome is not FetchOutcome.OK:
+            self.network_failures += 1
+        else:
+            self.answered += 1
+
+
+@dataclass
 class _Run:
     options: VerifyOptions
     fetcher: Fetches
@@ -50,12 +66,18 @@ class _Run:
     fetches: dict[str, asyncio.Task[FetchResult]] = field(default_factory=dict)
     pages: dict[str, asyncio.Task[ReadPage]] = field(default_factory=dict)
     evidence: Evidence | None = None  # the snapshot store's dates, drift and archive look-ups
+    tally: _Tally = field(default_factory=_Tally)
 
     def fetch(self, url: str) -> asyncio.Task[FetchResult]:
         key = strip_fragment(url)
         if key not in self.fetches:
-            self.fetches[key] = asyncio.create_task(self.fetcher.fetch(key))
+            self.fetches[key] = asyncio.create_task(self._fetch(key))
         return self.fetches[key]
+
+    async def _fetch(self, url: str) -> FetchResult:
+        result = await self.fetcher.fetch(url)
+        self.tally.add(result)
+        return result
 
     async def page(self, url: str, quotes: tuple[str, ...]) -> PageCheck:
         """The page at `url` checked for `quotes`; text is extracted once per URL."""
@@ -68,6 +90,11 @@ class _Run:
 
     async def _read(self, url: str) -> ReadPage:
         return read_page(await self.fetch(url))
+
+    def release(self, url: str) -> None:
+        """Forget a URL's body and text once every citation of it is judged."""
+        self.fetches.pop(url, None)
+        self.pages.pop(url, None)
 
     async def citation(self, citation: Citation) -> CitationResult:
         live = judge(citation, await self.page(citation.url, citation.quotes))
@@ -84,49 +111,56 @@ class _Run:
         return result
 
 
+def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
+    """Indexes of the citations of each distinct URL (fragment dropped), in file order."""
+    groups: dict[str, list[int]] = {}
+    for index, citation in enumerate(citations):
+        groups.setdefault(strip_fragment(citation.url), []).append(index)
+    return groups
+
+
 async def verify_async(files: list[ClaimFile], options: VerifyOptions,
                        progress: Progress | None = None) -> Report:
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
     citations = [c for f in files for claim in f.claims for c in claim.citations]
+    results: list[CitationResult | None] = [None] * len(citations)
     async with Fetcher(options) as fetcher, open_evidence(options, fetcher) as evidence:
         run = _Run(options, evidence.source, progress, total=len(citations), evidence=evidence)
-        tasks = [asyncio.create_task(run.citation(c)) for c in citations]
+
+        async def check_url(group: tuple[str, list[int]]) -> None:
+            url, indexes = group
+            for index in indexes:
+                results[index] = await run.citation(citations[index])
+            run.release(url)
+
+        groups = [(urlsplit(url).netloc, (url, idx)) for url, idx in _by_url(citations).items()]
         interrupted = False
         try:
-            await asyncio.gather(*tasks)
+            await run_per_host(groups, check_url, options.concurrency, options.per_host)
         except asyncio.CancelledError:
             interrupted = True
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
         if not interrupted:
-            await _refuse_if_offline(run, options)
-    results = iter([_result_of(task, c) for task, c in zip(tasks, citations, strict=True)])
+            await _refuse_if_offline(run.tally, options)
+    results_iter = iter([r or _not_checked(c) for r, c in zip(results, citations, strict=True)])
     claims = tuple(
-        ClaimResult(claim, tuple(next(results) for _ in claim.citations))
+        ClaimResult(claim, tuple(next(results_iter) for _ in claim.citations))
         for f in files for claim in f.claims
     )
     return Report(claims=claims, files=tuple(files), interrupted=interrupted,
                   elapsed_seconds=time.monotonic() - started)
 
 
-def _result_of(task: asyncio.Task[CitationResult], citation: Citation) -> CitationResult:
-    if task.done() and not task.cancelled() and task.exception() is None:
-        return task.result()
+def _not_checked(citation: Citation) -> CitationResult:
     return CitationResult(citation=citation, status=CitationStatus.NOT_CHECKED,
                           reason="not checked: the run was interrupted")
 
 
-async def _refuse_if_offline(run: _Run, options: VerifyOptions) -> None:
-    finished = [t.result() for t in run.fetches.values() if t.done() and not t.cancelled()]
-    if not finished or not options.check_connectivity:
+async def _refuse_if_offline(tally: _Tally, options: VerifyOptions) -> None:
+    if tally.answered or not tally.network_failures or not options.check_connectivity:
         return
-    if all(f.network_failure for f in finished) and not any(
-        f.outcome is FetchOutcome.OK for f in finished
-    ):
-        if not await probe(options.probe_url, options.timeout):
-            raise NetworkUnreachableError(
-                f"network unreachable: all {len(finished)} requests failed before any answer "
-                f"and the connectivity probe ({options.probe_url}) failed too"
-            )
+    if not await probe(options.probe_url, options.timeout):
+        raise NetworkUnreachableError(
+            f"network unreachable: all {tally.network_failures} requests failed before any "
+            f"answer and the connectivity probe ({options.probe_url}) failed too"
+        )
