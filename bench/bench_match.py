@@ -2,19 +2,30 @@
 
     .venv/bin/python bench/bench_match.py
 
+    .venv/bin/python bench/bench_match.py --pipeline-only --pages 2000
+
 Targets (issue 3): 20 quotes that are on a 2 MB page found in < 20 ms together; one quote
 that is not on it (closest-passage search included) in < 100 ms; extraction of a 1 MB HTML
 page in < 30 ms. Pages are built from the real article in fixtures/matcher. Each figure is
 the best of several runs (the machine is shared).
+
+Pipeline (issue 6): the pages of bench/run.py (`pages.py`: 60 KiB, one unique sentence each)
+each go through `extract` -> `prepare_page` -> `match_quote(sentence)`, as `pagecheck` runs
+them; the CPU seconds of each stage over all pages, the best of a few rounds, next to the
+floor: lexbor's own parse and `.text()` of the same pages.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
+import sys
+import time
 import timeit
+from collections.abc import Callable
 from pathlib import Path
 
-from factcheck.extract import html_text
+from factcheck.extract import extract, html_text
 from factcheck.match import match_quote, prepare_page
 from factcheck.models import QuoteStatus
 
@@ -52,7 +63,56 @@ def best(func: object, repeat: int = 7) -> float:
     return min(timeit.repeat(func, number=1, repeat=repeat)) * 1000  # type: ignore[arg-type]
 
 
+def pipeline(count: int, rounds: int) -> None:
+    """CPU seconds of extract, prepare_page and match_quote over `count` benchmark pages."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pages  # bench/pages.py, as the server renders them
+    from selectolax.lexbor import LexborHTMLParser
+
+    bodies = [pages.render(i, 60 * 1024) for i in range(count)]
+    sentences = [pages.sentence(i) for i in range(count)]
+    floor = min(_cpu(lambda: [LexborHTMLParser(b.decode("utf-8")).body.text(deep=True)
+                              for b in bodies]) for _ in range(rounds))
+    stages: dict[str, float] = {}
+    for _ in range(rounds):
+        took = {"extract": 0.0, "prepare_page": 0.0, "match_quote": 0.0}
+        for body, sentence in zip(bodies, sentences, strict=True):
+            t0 = time.process_time()
+            page = extract(body, "text/html", "utf-8")
+            t1 = time.process_time()
+            prepared = prepare_page(page.text, page.script_text)
+            t2 = time.process_time()
+            result = match_quote(sentence, prepared, "https://127.0.0.2/page")
+            t3 = time.process_time()
+            assert result.status is QuoteStatus.FOUND, result
+            took["extract"] += t1 - t0
+            took["prepare_page"] += t2 - t1
+            took["match_quote"] += t3 - t2
+        if not stages or sum(took.values()) < sum(stages.values()):
+            stages = took
+    figures = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
+    print(f"pipeline, {count} pages of 60 KiB: {sum(stages.values()):.2f} s CPU ({figures}); "
+          f"floor (lexbor parse + .text()) {floor:.2f} s")
+
+
+def _cpu(func: Callable[[], object]) -> float:
+    start = time.process_time()
+    func()
+    return time.process_time() - start
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=2000, help="pages in the pipeline case")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the pipeline case")
+    parser.add_argument("--pipeline-only", action="store_true")
+    args = parser.parse_args()
+    pipeline(args.pages, args.rounds)
+    if not args.pipeline_only:
+        single_page()
+
+
+def single_page() -> None:
     html = page_html(1_000_000)
     print(f"extract 1 MB HTML ({len(html.encode()) / 1e6:.2f} MB): "
           f"{best(lambda: html_text(html)):.1f} ms")

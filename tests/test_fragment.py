@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from factcheck.fragment import fragment_url
+from urllib.parse import quote
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from factcheck.fragment import _encode, fragment_url
 
 
 def test_short_passage_is_one_term_with_reserved_characters_encoded() -> None:
@@ -18,3 +23,10 @@ def test_long_passage_uses_start_and_end_within_blocks() -> None:
 def test_existing_text_directive_is_replaced() -> None:
     url = fragment_url("https://x.org/a#:~:text=old", ["new words"])
     assert url == "https://x.org/a#:~:text=new%20words"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_terms_are_percent_encoded_as_urllib_does_with_hyphens_too(term: str) -> None:
+    assume(not any("\ud800" <= char <= "\udfff" for char in term))  # not encodable
+    assert _encode(term) == quote(term, safe="").replace("-", "%2D")

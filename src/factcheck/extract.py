@@ -28,6 +28,8 @@ _BLOCKS = (
 _BLOCK_TAG = re.compile(rf"<(?=/?(?:{_BLOCKS})[\s/>])")
 _BLOCK_TAG_ANY_CASE = re.compile(_BLOCK_TAG.pattern, re.I)  # twice as slow: only if needed
 _UPPER_TAG = re.compile(r"</?[A-Z]")
+# One scan for what needs the slower passes: an upper-case tag or a <q> (most pages have none).
+_UPPER_OR_Q_TAG = re.compile(r"</?(?:[A-Z]|q[\s/>])")
 _Q_OPEN = re.compile(r"<q(?:\s[^>]*)?>", re.I)
 _Q_CLOSE = re.compile(r"</q\s*>", re.I)
 _DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg")
@@ -70,9 +72,12 @@ def html_text(html: str) -> PageText:
     from selectolax.lexbor import LexborHTMLParser
 
     # Source line breaks are spaces to a reader; the line breaks of the text mark blocks.
-    blocks = _BLOCK_TAG_ANY_CASE if _UPPER_TAG.search(html) else _BLOCK_TAG
-    html = blocks.sub("\n<", html.replace("\r", " ").replace("\n", " "))
-    html = _Q_CLOSE.sub("\u201d\\g<0>", _Q_OPEN.sub("\\g<0>\u201c", html))
+    html = html.replace("\r", " ").replace("\n", " ")
+    if _UPPER_OR_Q_TAG.search(html) is None:
+        html = _BLOCK_TAG.sub("\n<", html)
+    else:
+        blocks = _BLOCK_TAG_ANY_CASE if _UPPER_TAG.search(html) else _BLOCK_TAG
+        html = _Q_CLOSE.sub("\u201d\\g<0>", _Q_OPEN.sub("\\g<0>\u201c", blocks.sub("\n<", html)))
     tree = LexborHTMLParser(html)
     scripts = "\n".join(node.text(deep=True) for node in tree.css("script"))
     title_node = tree.css_first("title")
@@ -90,8 +95,7 @@ def html_text(html: str) -> PageText:
 
 def _tidy(text: str) -> str:
     """Trim each line and drop empty ones (the blank text between blocks)."""
-    lines = (line.strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
 
 
 def pdf_text(body: bytes) -> str:

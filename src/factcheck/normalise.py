@@ -37,14 +37,24 @@ _TABLE_CHARS = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 _NON_SPACE = re.compile(r"\S+")
 _BREAK = re.compile(r"\s")
 CHUNK = 8192
+# The ASCII fold: the straight quote marks, and every other character `str.split` takes for
+# whitespace made a space. `lower` plus a `replace` of each one present (a memchr scan each)
+# is twice as fast as `str.translate`, and `str.split` with `join` is slower still.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_ASCII_FOLD = (("'", '"'), ("`", '"'), *((char, " ") for char in _ASCII_SPACE))
+_ASCII_WHITE = str.maketrans(dict.fromkeys(_ASCII_SPACE, " "))
+_SPACES = re.compile("  +")
 
 
 def normalise(text: str) -> str:
     """Return `text` folded: NFKC, case, quote marks, dashes, ellipsis, invisible characters,
     runs of whitespace (none next to a CJK character)."""
-    if text.isascii():  # the common chunk: only straight quotes to fold
-        text = text.replace("'", '"').replace("`", '"').lower()
-        return " ".join(text.split())
+    if text.isascii():  # the common chunk
+        text = text.lower()
+        for char, replacement in _ASCII_FOLD:
+            if char in text:
+                text = text.replace(char, replacement)
+        return (_SPACES.sub(" ", text) if "  " in text else text).strip(" ")
     if not unicodedata.is_normalized("NFKC", text):  # superscripts are never NFKC
         text = unicodedata.normalize("NFKC", text.translate(_PRE))
     if _TABLE_CHARS.search(text):
@@ -79,7 +89,12 @@ class _Chunk:
     orig_end: int
     norm_start: int
     norm_end: int
-    tokens: list[tuple[int, int, int, int]] | None = None  # (norm_start, norm_end, o_s, o_e)
+    ascii: bool = False
+    # ASCII chunks: (normalised start of the word after a run of spaces, spaces removed so far)
+    shifts: tuple[list[int], list[int]] | None = None
+    # Other chunks: (norm_start, norm_end, o_s, o_e) of each word, and the norm_starts alone
+    tokens: list[tuple[int, int, int, int]] | None = None
+    starts: list[int] | None = None
 
 
 @dataclass
@@ -98,26 +113,32 @@ class NormalisedText:
         chunks: list[_Chunk] = []
         length, last = 0, ""
         for start, end in _chunk_bounds(original):
-            norm = normalise(original[start:end])
+            piece = original[start:end]
+            norm = normalise(piece)
             if not norm:
                 continue
             sep = _joiner(last, norm) if pieces else ""
             pieces.append(sep + norm)
             length += len(sep)
-            chunks.append(_Chunk(start, end, length, length + len(norm)))
+            chunks.append(_Chunk(start, end, length, length + len(norm), piece.isascii()))
             length += len(norm)
             last = norm
         return cls(original, "".join(pieces), chunks, [c.norm_start for c in chunks])
 
     def to_original(self, pos: int, end: bool = False) -> int:
-        """The original offset of normalised offset `pos` (an exclusive end when `end`)."""
+        """The original offset of normalised offset `pos` (an exclusive end when `end`).
+
+        A position inside a word maps into the same word of the original; one between words
+        maps to the end of the word before (the start of the first word, before any).
+        """
         if not self.chunks:
             return 0
         index = max(bisect_right(self._starts, pos - (1 if end else 0)) - 1, 0)
         chunk = self.chunks[index]
-        tokens = self._tokens(chunk)
+        if chunk.ascii:
+            return self._ascii_to_original(chunk, pos, end)
+        tokens, starts = self._tokens(chunk)
         rel = pos - chunk.norm_start
-        starts = [t[0] for t in tokens]
         t_index = max(bisect_right(starts, rel - (1 if end else 0)) - 1, 0)
         n_s, n_e, o_s, o_e = tokens[t_index]
         rel = min(max(rel, n_s), n_e)
@@ -128,14 +149,50 @@ class NormalisedText:
         share = (rel - n_s) / (n_e - n_s)
         return chunk.orig_start + o_s + round(share * (o_e - o_s))
 
-    def _tokens(self, chunk: _Chunk) -> list[tuple[int, int, int, int]]:
+    def _ascii_to_original(self, chunk: _Chunk, pos: int, end: bool) -> int:
+        """`to_original` in an ASCII chunk, where each word keeps its length: find the word
+        in the normalised text, then add the whitespace the original has before it."""
+        text, lo, hi = self.text, chunk.norm_start, chunk.norm_end
+        at = min(max(pos - (1 if end else 0), lo), hi)
+        word_start = max(text.rfind(" ", lo, at) + 1, lo)
+        word_end = text.find(" ", word_start, hi)
+        word_end = hi if word_end < 0 else word_end
+        norms, removed = self._shifts(chunk)
+        runs_before = bisect_right(norms, word_start - lo)
+        shift = removed[runs_before - 1] if runs_before else 0
+        return chunk.orig_start + shift + min(max(pos, word_start), word_end) - lo
+
+    def _shifts(self, chunk: _Chunk) -> tuple[list[int], list[int]]:
+        """Where an ASCII chunk's original has more whitespace than one space, and how much
+        normalisation has removed by the word after it."""
+        if chunk.shifts is None:
+            text = self.original[chunk.orig_start:chunk.orig_end]
+            norms, removed, total = [], [], 0
+            lead = len(text) - len(text.lstrip())
+            if lead:
+                norms.append(0)
+                removed.append(total := lead)
+            # Whitespace normalisation removed beyond the chunk's two ends is in longer runs.
+            inner = len(text) - (chunk.norm_end - chunk.norm_start) - lead
+            if inner > len(text) - len(text.rstrip()):
+                text = text.translate(_ASCII_WHITE)
+                for run in _SPACES.finditer(text, lead):
+                    total += run.end() - run.start() - 1
+                    norms.append(run.end() - total)
+                    removed.append(total)
+            chunk.shifts = (norms, removed)
+        return chunk.shifts
+
+    def _tokens(self, chunk: _Chunk) -> tuple[list[tuple[int, int, int, int]], list[int]]:
         """Per-word offsets of a chunk, computed the first time the chunk is needed."""
-        if chunk.tokens is None:
+        if chunk.tokens is None or chunk.starts is None:
             text = self.original[chunk.orig_start:chunk.orig_end]
             tokens: list[tuple[int, int, int, int]] = []
             length, last = 0, ""
             for found in _NON_SPACE.finditer(text):
-                norm = normalise(found.group())
+                word = found.group()
+                # An ASCII word folds to its own length, and neither side of it is CJK.
+                norm = word if word.isascii() else normalise(word)
                 if not norm:
                     continue
                 length += len(_joiner(last, norm)) if tokens else 0
@@ -144,8 +201,8 @@ class NormalisedText:
             if length != chunk.norm_end - chunk.norm_start or not tokens:
                 # Normalising word by word disagrees with the chunk: map the chunk linearly.
                 tokens = [(0, chunk.norm_end - chunk.norm_start, 0, len(text))]
-            chunk.tokens = tokens
-        return chunk.tokens
+            chunk.tokens, chunk.starts = tokens, [t[0] for t in tokens]
+        return chunk.tokens, chunk.starts
 
 
 def _chunk_bounds(text: str) -> list[tuple[int, int]]:
