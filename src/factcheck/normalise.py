@@ -188,16 +188,18 @@ class NormalisedText:
         if chunk.tokens is None or chunk.starts is None:
             text = self.original[chunk.orig_start:chunk.orig_end]
             tokens: list[tuple[int, int, int, int]] = []
-            length, last = 0, ""
+            length, last, last_ascii = 0, "", False
             for found in _NON_SPACE.finditer(text):
                 word = found.group()
                 # An ASCII word folds to its own length, and neither side of it is CJK.
-                norm = word if word.isascii() else normalise(word)
+                is_ascii = word.isascii()
+                norm = word if is_ascii else normalise(word)
                 if not norm:
                     continue
-                length += len(_joiner(last, norm)) if tokens else 0
+                if tokens:
+                    length += 1 if is_ascii and last_ascii else len(_joiner(last, norm))
                 tokens.append((length, length + len(norm), found.start(), found.end()))
-                length, last = length + len(norm), norm
+                length, last, last_ascii = length + len(norm), norm, is_ascii
             if length != chunk.norm_end - chunk.norm_start or not tokens:
                 # Normalising word by word disagrees with the chunk: map the chunk linearly.
                 tokens = [(0, chunk.norm_end - chunk.norm_start, 0, len(text))]
