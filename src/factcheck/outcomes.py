@@ -11,6 +11,7 @@ import ssl
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -24,6 +25,12 @@ CHALLENGE_MARKERS = (
     "enable javascript and cookies to continue", "checking your browser before accessing",
     "px-captcha", "_incapsula_resource", "ddos protection by",
 )
+# A challenge page is small, and it is nothing but the challenge: its markers sit in the
+# <title> and the first lines of <body>. Scanning only its start costs a quarter of a full
+# scan of a 60 KiB page (nine substring passes were the fetcher's largest CPU cost), and a
+# long article quoting "just a moment..." far down is no longer taken for a wall.
+CHALLENGE_PAGE_MAX = 64 * 1024
+CHALLENGE_WINDOW = 16 * 1024
 _META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
 _REFRESH = re.compile(rb"""http-equiv\s*=\s*["']?refresh""", re.I)
 _REFRESH_URL = re.compile(rb"""content\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?([^"'>\s]+)""",
@@ -64,6 +71,7 @@ class Retryable(Exception):
         self.retry_after = retry_after
 
 
+@lru_cache(maxsize=256)  # a run sees a handful of distinct values; email.Message is slow
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     """('text/html', 'utf-8') from a Content-Type header value; (None, None) when absent."""
     if not value:
@@ -108,8 +116,8 @@ def judge_response(original: str, url: str, hops: int, response: httpx.Response,
 def _challenge(headers: dict[str, str], body: bytes, status: int) -> str | None:
     if headers.get("cf-mitigated") == "challenge":
         return f"HTTP {status}: bot challenge (cf-mitigated: challenge)"
-    if status in (200, 403, 503) and len(body) < 64 * 1024:
-        head = body.decode("utf-8", errors="ignore").lower()
+    if status in (200, 403, 503) and len(body) < CHALLENGE_PAGE_MAX:
+        head = body[:CHALLENGE_WINDOW].decode("utf-8", errors="ignore").lower()
         marker = next((m for m in CHALLENGE_MARKERS if m in head), None)
         if marker:
             return f"HTTP {status}: bot challenge page ({marker!r})"
@@ -126,7 +134,10 @@ def meta_refresh(result: FetchResult) -> str | None:
     if result.outcome is not FetchOutcome.OK or result.media_type not in (
             "text/html", "application/xhtml+xml") or not result.final_url:
         return None
-    for tag in _META_TAG.findall(result.body[:16 * 1024]):
+    head = result.body[:16 * 1024]
+    if b"refresh" not in head.lower():  # most pages: skip the tag scan
+        return None
+    for tag in _META_TAG.findall(head):
         found = _REFRESH_URL.search(tag) if _REFRESH.search(tag) else None
         if found:
             target = urljoin(result.final_url, found.group(1).decode("ascii", "replace"))
