@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from factcheck import store_writer
 from factcheck.fetch import FetchOutcome, FetchResult
-from factcheck.store import SnapshotStore
+from factcheck.store import SnapshotStore, StoreError
+from factcheck.store_writer import BATCH
 
 from .conftest import ROOT, run_cli
 from .snapshot_site import conditional_site, serve_app, write_claims
@@ -87,6 +90,57 @@ def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
+def test_queued_records_are_all_on_disk_and_indexed_after_close(tmp_path: Path) -> None:
+    urls = [f"http://a.test/{i}" for i in range(BATCH * 2 + 7)]  # several writer batches
+    with SnapshotStore(tmp_path / "s", run_id="r1") as store:
+        kept = [store.keep(_ok(url, f"<p>page {url}</p>".encode())) for url in urls]
+        assert all(s.pending and s.warc_offset is None for s in kept)  # nothing waited for
+        assert store.body(kept[3]) == b"<p>page http://a.test/3</p>"  # waits for the writer
+        for snapshot in kept:
+            store.record_checks(snapshot.url, snapshot.id, [("page", "found")])
+
+    with SnapshotStore(tmp_path / "s", run_id="r2") as store:
+        indexed = store.history()
+        assert [s.url for s in indexed] == urls
+        assert [s.fetched_at for s in indexed] == [s.fetched_at for s in kept]
+        assert all(store.body(s) == f"<p>page {s.url}</p>".encode() for s in indexed)
+        checks = [store.quote_checks(url, "page") for url in urls]
+        assert [[c.snapshot_id for c in cs] for cs in checks] == [[s.id] for s in indexed]
+    [warc] = (tmp_path / "s" / "warc").glob("*.warc.gz")
+    records = _records(warc)
+    assert [kind for kind, _, _ in records] == ["warcinfo"] + ["response"] * len(urls)
+
+
+def test_a_full_queue_waits_for_the_writer_and_loses_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_writer, "QUEUE_BYTES", 3000)  # some bodies alone are larger
+    bodies = {f"http://a.test/{i}": bytes([65 + i % 26]) * 1000 * (1 + i % 5)
+              for i in range(60)}
+
+    def run() -> None:
+        with SnapshotStore(tmp_path / "s") as store:
+            for url, body in bodies.items():
+                store.keep(_ok(url, body))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "keeping a body bigger than the queue's budget hung"
+    with SnapshotStore(tmp_path / "s") as store:
+        assert {s.url: store.body(s) for s in store.history()} == bodies
+
+
+def test_a_failed_write_is_raised_and_indexes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "warc").write_text("not a folder", encoding="utf-8")
+    store = SnapshotStore(tmp_path / "s")
+    store.keep(_ok("http://a.test/x", b"<p>hello</p>"))
+    with pytest.raises(StoreError, match="could not write snapshots"):
+        store.close()
+    with SnapshotStore(tmp_path / "s") as reopened:
+        assert reopened.history() == []
+
+
 def test_exported_warc_is_read_back_by_warcio_with_the_cited_urls(
         tmp_path: Path, live: str) -> None:
     urls = [f"{live}/{name}" for name in PAGES]
@@ -117,6 +171,23 @@ def test_snapshots_list_shows_each_snapshot_of_a_url(tmp_path: Path, live: str) 
                       "--store", str(tmp_path / ".factcheck"))
     assert missing.code == 1
     assert "no snapshot of" in missing.stderr
+
+
+def test_a_run_leaves_every_snapshot_and_check_in_the_store(
+        tmp_path: Path, live: str) -> None:
+    urls = [f"{live}/{name}" for name in PAGES]
+    claims = write_claims(tmp_path / "claims.yaml", [(u, ["the river rose"]) for u in urls]
+                          + [(f"{live}/gone.html", [])])
+    assert run_cli("verify", str(claims), "--allow-private").code == 1
+
+    with SnapshotStore(tmp_path / ".factcheck") as store:
+        kept = {s.url: s for s in store.history()}
+        assert sorted(kept) == sorted([*urls, f"{live}/gone.html"])
+        assert not kept[f"{live}/gone.html"].has_body
+        for url in urls:
+            assert store.body(kept[url]) == PAGES[url.rsplit("/", 1)[1]].encode()
+            [check] = store.quote_checks(url, "the river rose")
+            assert (check.status, check.snapshot_id) == ("found", kept[url].id)
 
 
 def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:

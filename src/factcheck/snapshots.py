@@ -9,6 +9,7 @@ snapshot, detects drift, keeps which quotes were found, and asks the Internet Ar
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -64,7 +65,7 @@ class SnapshotFetcher:
         """The answer for `url`: live (kept in the store), stored on a 304, stored offline."""
         key = strip_fragment(url)
         if self.offline:
-            return self._offline(key)
+            return await self._offline(key)
         stored = self.store.latest(key, with_body=True)
         answer = await self.fetcher.fetch(key, {**(headers or {}),
                                                 **conditional_headers(stored)})
@@ -75,24 +76,33 @@ class SnapshotFetcher:
             self.not_modified += 1
             snapshot = self.store.confirm(stored, answer)
             self.used[key] = snapshot
-            return self.stored_result(snapshot)
-        self.used[key] = self.store.record(answer)
+            return await self._read_stored(snapshot)
+        self.used[key] = self.store.keep(answer)  # written by the store's thread
         return answer
 
-    def _offline(self, key: str) -> FetchResult:
+    async def _read_stored(self, snapshot: Snapshot) -> FetchResult:
+        """`stored_result`, the WARC record read and gunzipped off the event loop."""
+        if snapshot.pending:  # kept earlier in this run: the store waits for its writer
+            return self.stored_result(snapshot)
+        body = await asyncio.to_thread(self.store.body, snapshot)
+        return self.stored_result(snapshot, body)
+
+    async def _offline(self, key: str) -> FetchResult:
         snapshot = self.store.latest(key)
         if snapshot is None:
             return FetchResult(key, FetchOutcome.ERROR, NO_SNAPSHOT)
         self.used[key] = snapshot
-        return self.stored_result(snapshot)
+        return await self._read_stored(snapshot)
 
-    def stored_result(self, snapshot: Snapshot) -> FetchResult:
-        """The FetchResult `snapshot` was made from, body read back from its WARC record."""
+    def stored_result(self, snapshot: Snapshot, body: bytes | None = None) -> FetchResult:
+        """The FetchResult `snapshot` was made from, body read back from its WARC record
+        unless given."""
         return FetchResult(
             snapshot.url, FetchOutcome(snapshot.outcome), snapshot.reason,
             http_status=snapshot.http_status, final_url=snapshot.final_url,
             media_type=snapshot.media_type, charset=snapshot.charset,
-            body=self.store.body(snapshot), permanent_redirect=snapshot.permanent_redirect,
+            body=self.store.body(snapshot) if body is None else body,
+            permanent_redirect=snapshot.permanent_redirect,
         )
 
 
