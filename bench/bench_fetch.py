@@ -87,16 +87,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-host", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", choices=sorted(RUNNERS), action="append")
-    parser.add_argument("--profile", type=Path,
-                        help="pyinstrument HTML of one run of the first --only")
+    parser.add_argument(
+        "--profile", type=Path, help="pyinstrument HTML of one run of the first --only"
+    )
     parser.add_argument("--fetcher", help="module:Class to time instead of Fetcher")
     args = parser.parse_args(argv)
     if args.fetcher:
         global FETCHER
         module, _, name = args.fetcher.partition(":")
         FETCHER = getattr(importlib.import_module(module), name)
-    w = Workload(args.n, args.hosts, args.latency_ms, args.page_kib, args.concurrency,
-                 args.per_host)
+    w = Workload(
+        args.n, args.hosts, args.latency_ms, args.page_kib, args.concurrency, args.per_host
+    )
     names = args.only or list(RUNNERS)
     server, port = start_server(w)
     try:
@@ -115,12 +117,15 @@ def main(argv: list[str] | None = None) -> None:
                 seconds, cpu = timed(name, w, urls)
                 times[name].append(seconds)
                 cpus[name].append(cpu)
-                print(f"round {round_ + 1} {name:8} {seconds:.3f} s  CPU {cpu:.3f} s",
-                      file=sys.stderr)
+                print(
+                    f"round {round_ + 1} {name:8} {seconds:.3f} s  CPU {cpu:.3f} s", file=sys.stderr
+                )
         medians = {name: statistics.median(t) for name, t in times.items()}
         for name, value in medians.items():
-            print(f"{name:8} median {value:.3f} s  (min {min(times[name]):.3f})  "
-                  f"CPU median {statistics.median(cpus[name]):.3f} s")
+            print(
+                f"{name:8} median {value:.3f} s  (min {min(times[name]):.3f})  "
+                f"CPU median {statistics.median(cpus[name]):.3f} s"
+            )
         if len(medians) == 2:
             print(f"ratio fetcher/aiohttp {medians['fetcher'] / medians['aiohttp']:.2f}")
     finally:

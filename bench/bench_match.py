@@ -46,17 +46,19 @@ def page_text(size: int) -> str:
 def page_html(size: int) -> str:
     """An HTML page of about `size` bytes: scripts, navigation, paragraphs with inline tags."""
     script = "<script>window.__DATA__ = " + '{"k": "v"}, ' * 4000 + "</script>"
-    paragraphs = [f'<p class="c">{p.replace("Hikvision", "<b>Hikvision</b>")} '
-                  f'<a href="/r/{i}">more</a></p>'
-                  for i, p in enumerate(page_text(size).split("\n\n"))]
+    paragraphs = [
+        f'<p class="c">{p.replace("Hikvision", "<b>Hikvision</b>")} <a href="/r/{i}">more</a></p>'
+        for i, p in enumerate(page_text(size).split("\n\n"))
+    ]
     body, out = "", []
     for paragraph in paragraphs:
         out.append(paragraph)
         if len(out) % 20 == 0:
             out.append('<div class="ad"><span>Advertisement</span></div>')
     body = "\n".join(out)
-    return f"<html><head><title>T</title>{script}</head><body><article>{body}</article></body>" \
-        "</html>"
+    return (
+        f"<html><head><title>T</title>{script}</head><body><article>{body}</article></body></html>"
+    )
 
 
 def best(func: object, repeat: int = 7) -> float:
@@ -71,8 +73,10 @@ def pipeline(count: int, rounds: int) -> None:
 
     bodies = [pages.render(i, 60 * 1024) for i in range(count)]
     sentences = [pages.sentence(i) for i in range(count)]
-    floor = min(_cpu(lambda: [LexborHTMLParser(b.decode("utf-8")).body.text(deep=True)
-                              for b in bodies]) for _ in range(rounds))
+    floor = min(
+        _cpu(lambda: [LexborHTMLParser(b.decode("utf-8")).body.text(deep=True) for b in bodies])
+        for _ in range(rounds)
+    )
     stages: dict[str, float] = {}
     for _ in range(rounds):
         took = {"extract": 0.0, "prepare_page": 0.0, "match_quote": 0.0}
@@ -91,8 +95,10 @@ def pipeline(count: int, rounds: int) -> None:
         if not stages or sum(took.values()) < sum(stages.values()):
             stages = took
     figures = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
-    print(f"pipeline, {count} pages of 60 KiB: {sum(stages.values()):.2f} s CPU ({figures}); "
-          f"floor (lexbor parse + .text()) {floor:.2f} s")
+    print(
+        f"pipeline, {count} pages of 60 KiB: {sum(stages.values()):.2f} s CPU ({figures}); "
+        f"floor (lexbor parse + .text()) {floor:.2f} s"
+    )
 
 
 def _cpu(func: Callable[[], object]) -> float:
@@ -114,32 +120,44 @@ def main() -> None:
 
 def single_page() -> None:
     html = page_html(1_000_000)
-    print(f"extract 1 MB HTML ({len(html.encode()) / 1e6:.2f} MB): "
-          f"{best(lambda: html_text(html)):.1f} ms")
+    print(
+        f"extract 1 MB HTML ({len(html.encode()) / 1e6:.2f} MB): "
+        f"{best(lambda: html_text(html)):.1f} ms"
+    )
 
     text = page_text(2_000_000)
-    print(f"prepare_page 2 MB ({len(text.encode()) / 1e6:.2f} MB): "
-          f"{best(lambda: prepare_page(text), 3):.1f} ms (once per page)")
+    print(
+        f"prepare_page 2 MB ({len(text.encode()) / 1e6:.2f} MB): "
+        f"{best(lambda: prepare_page(text), 3):.1f} ms (once per page)"
+    )
     page = prepare_page(text)
     rng = random.Random(7)
     quotes: list[str] = []
     while len(quotes) < 20:  # passages of the page, minus its own literal [brackets]
-        words = text[rng.randrange(len(text) - 2000):].split()[1:]
-        quote = " ".join(words[:rng.randrange(8, 30)])
+        words = text[rng.randrange(len(text) - 2000) :].split()[1:]
+        quote = " ".join(words[: rng.randrange(8, 30)])
         if "[" not in quote and "]" not in quote and "..." not in quote:
             quotes.append(quote)
     assert all(match_quote(q, page).status is QuoteStatus.FOUND for q in quotes)
-    print(f"20 found quotes on 2 MB: {best(lambda: [match_quote(q, page) for q in quotes]):.1f} ms"
-          " together (target < 20 ms)")
-    missing = ("Hikvision did knowingly abuse human rights in Xinjiang, the attorney told "
-               "the conference in Hangzhou")
+    print(
+        f"20 found quotes on 2 MB: {best(lambda: [match_quote(q, page) for q in quotes]):.1f} ms"
+        " together (target < 20 ms)"
+    )
+    missing = (
+        "Hikvision did knowingly abuse human rights in Xinjiang, the attorney told "
+        "the conference in Hangzhou"
+    )
     result = match_quote(missing, page)
-    print(f"1 missing quote on 2 MB: {best(lambda: match_quote(missing, page)):.1f} ms "
-          f"(target < 100 ms) -> {result.status.value} {result.score}: {result.closest!r}")
+    print(
+        f"1 missing quote on 2 MB: {best(lambda: match_quote(missing, page)):.1f} ms "
+        f"(target < 100 ms) -> {result.status.value} {result.score}: {result.closest!r}"
+    )
     altered = quotes[0].replace(" the ", " a ", 1) if " the " in quotes[0] else quotes[0] + " x"
     result = match_quote(altered, page)
-    print(f"1 altered quote on 2 MB: {best(lambda: match_quote(altered, page)):.1f} ms "
-          f"-> {result.status.value} {result.score}")
+    print(
+        f"1 altered quote on 2 MB: {best(lambda: match_quote(altered, page)):.1f} ms "
+        f"-> {result.status.value} {result.score}"
+    )
 
 
 if __name__ == "__main__":

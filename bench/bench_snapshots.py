@@ -25,15 +25,18 @@ from factcheck.claims import load_claims
 from factcheck.models import VerifyOptions
 from factcheck.verify import verify
 
-FILLER = ("The committee met again on Thursday to review the flood defences along the lower "
-          "river, where residents have reported water in cellars since the spring. ")
+FILLER = (
+    "The committee met again on Thursday to review the flood defences along the lower "
+    "river, where residents have reported water in cellars since the spring. "
+)
 
 
 def page(i: int, kb: int) -> bytes:
     """An HTML page of about `kb` KiB carrying the sentence the claims quote."""
     paragraphs = [f"<p>{FILLER * 3} Paragraph {n}.</p>" for n in range(kb * 1024 // 700)]
-    paragraphs.insert(len(paragraphs) // 2, f"<p>Gauge {i} recorded a rise of {i} centimetres "
-                                            "in one night.</p>")
+    paragraphs.insert(
+        len(paragraphs) // 2, f"<p>Gauge {i} recorded a rise of {i} centimetres in one night.</p>"
+    )
     return f"<html><body><h1>Report {i}</h1>{''.join(paragraphs)}</body></html>".encode()
 
 
@@ -49,13 +52,14 @@ def site(bodies: dict[str, bytes], latency: float, bandwidth: float) -> web.Appl
             counts["304"] += 1
             return web.Response(status=304, headers={"ETag": etag})
         counts["200"] += 1
-        response = web.StreamResponse(headers={"ETag": etag,
-                                               "Content-Type": "text/html; charset=utf-8"})
+        response = web.StreamResponse(
+            headers={"ETag": etag, "Content-Type": "text/html; charset=utf-8"}
+        )
         response.content_length = len(body)
         await response.prepare(request)
         chunk = 16 * 1024
         for start in range(0, len(body), chunk):
-            await response.write(body[start:start + chunk])
+            await response.write(body[start : start + chunk])
             await asyncio.sleep(chunk / bandwidth)
         return response
 
@@ -83,9 +87,13 @@ def serve(app: web.Application) -> Iterator[str]:
 def claims_file(folder: Path, base: str, pages: int) -> Path:
     lines = ["claims:"]
     for i in range(pages):
-        lines += [f"  - id: gauge-{i}", f"    claim: Gauge {i} rose {i} cm", "    citations:",
-                  f"      - url: {base}/report-{i}.html",
-                  f"        quote: Gauge {i} recorded a rise of {i} centimetres in one night"]
+        lines += [
+            f"  - id: gauge-{i}",
+            f"    claim: Gauge {i} rose {i} cm",
+            "    citations:",
+            f"      - url: {base}/report-{i}.html",
+            f"        quote: Gauge {i} recorded a rise of {i} centimetres in one night",
+        ]
     path = folder / "claims.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -110,15 +118,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, serve(app) as base:
         path = claims_file(Path(tmp), base, args.pages)
         store = str(Path(tmp) / ".factcheck")
-        common = {"allow_private": True, "check_connectivity": False, "per_host": 8,
-                  "retries": 0}
+        common = {"allow_private": True, "check_connectivity": False, "per_host": 8, "retries": 0}
         plain, _ = timed(path, VerifyOptions(**common))
         cold, cold_counts = timed(path, VerifyOptions(store=store, **common))
         warm, warm_counts = timed(path, VerifyOptions(store=store, **common))
         offline, _ = timed(path, VerifyOptions(store=store, offline=True, **common))
     size = sum(len(b) for b in bodies.values()) / 1e6
-    print(f"{args.pages} pages, {size:.1f} MB, latency {args.latency * 1000:.0f} ms, "
-          f"{args.bandwidth / 1e6:g} MB/s, 8 per host")
+    print(
+        f"{args.pages} pages, {size:.1f} MB, latency {args.latency * 1000:.0f} ms, "
+        f"{args.bandwidth / 1e6:g} MB/s, 8 per host"
+    )
     print(f"no store (cold)  {plain:6.2f} s")
     print(f"cold, storing    {cold:6.2f} s  {cold_counts}")
     print(f"warm (304s)      {warm:6.2f} s  {warm_counts}  server: {app['counts']}")

@@ -25,10 +25,16 @@ from factcheck.store import SnapshotStore
 
 def answer(i: int, page_kib: float) -> FetchResult:
     url = f"http://127.0.0.{2 + i % 20}:8000/page/{i}"
-    return FetchResult(url, FetchOutcome.OK, http_status=200, final_url=url,
-                       media_type="text/html", charset="utf-8",
-                       body=render(i, int(page_kib * 1024)),
-                       headers={"content-type": "text/html; charset=utf-8", "etag": f'"{i}"'})
+    return FetchResult(
+        url,
+        FetchOutcome.OK,
+        http_status=200,
+        final_url=url,
+        media_type="text/html",
+        charset="utf-8",
+        body=render(i, int(page_kib * 1024)),
+        headers={"content-type": "text/html; charset=utf-8", "etag": f'"{i}"'},
+    )
 
 
 async def feed(store: SnapshotStore, answers: list[FetchResult], rate: float) -> float:
@@ -64,8 +70,10 @@ def main() -> None:
         store.close()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = sum(f.stat().st_size for f in (Path(tmp) / ".factcheck").rglob("*"))
-    print(f"{args.n} pages of {args.page_kib:g} KiB: event loop in the store {blocked:.2f} s, "
-          f"until closed {wall:.2f} s, process CPU {cpu:.2f} s, store {size / 1e6:.1f} MB")
+    print(
+        f"{args.n} pages of {args.page_kib:g} KiB: event loop in the store {blocked:.2f} s, "
+        f"until closed {wall:.2f} s, process CPU {cpu:.2f} s, store {size / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

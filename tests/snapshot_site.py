@@ -34,8 +34,9 @@ def conditional_site(folder: Path) -> web.Application:
             raise web.HTTPNotFound()
         body = path.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-        modified = format_datetime(datetime.fromtimestamp(int(path.stat().st_mtime), UTC),
-                                   usegmt=True)
+        modified = format_datetime(
+            datetime.fromtimestamp(int(path.stat().st_mtime), UTC), usegmt=True
+        )
         headers = {"ETag": etag, "Last-Modified": modified}
         if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
             counts["conditional"] += 1
@@ -43,9 +44,12 @@ def conditional_site(folder: Path) -> web.Application:
             counts["304"] += 1
             return web.Response(status=304, headers=headers)
         counts["200"] += 1
-        return web.Response(body=body, headers=headers,
-                            content_type=_TYPES.get(path.suffix, "application/octet-stream"),
-                            charset="utf-8" if path.suffix in (".html", ".txt") else None)
+        return web.Response(
+            body=body,
+            headers=headers,
+            content_type=_TYPES.get(path.suffix, "application/octet-stream"),
+            charset="utf-8" if path.suffix in (".html", ".txt") else None,
+        )
 
     async def slow(request: web.Request) -> web.Response:
         await asyncio.sleep(float(request.query.get("seconds", "30")))
@@ -70,18 +74,23 @@ def archive_app(captures: Captures) -> web.Application:
     app = web.Application()
 
     async def cdx(request: web.Request) -> web.Response:
-        rows = [(ts, url, status) for url in [request.query["url"]]
-                for ts, status, _ in captures.get(url, [])]
+        rows = [
+            (ts, url, status)
+            for url in [request.query["url"]]
+            for ts, status, _ in captures.get(url, [])
+        ]
         wanted = request.query.get("filter", "")
         if wanted.startswith("statuscode:"):
             rows = [r for r in rows if str(r[2]) == wanted.split(":", 1)[1]]
         if request.query.get("sort") == "closest" and "closest" in request.query:
             target = int(request.query["closest"])
             rows.sort(key=lambda r: abs(int(r[0]) - target))
-        rows = rows[:int(request.query.get("limit", "10000"))]
+        rows = rows[: int(request.query.get("limit", "10000"))]
         fields = request.query.get("fl", "timestamp,original,statuscode").split(",")
-        table = [fields] + [[{"timestamp": ts, "original": url, "statuscode": str(status)}[f]
-                             for f in fields] for ts, url, status in rows]
+        table = [fields] + [
+            [{"timestamp": ts, "original": url, "statuscode": str(status)}[f] for f in fields]
+            for ts, url, status in rows
+        ]
         return web.json_response(table if rows else [])
 
     async def raw(request: web.Request) -> web.Response:
@@ -90,8 +99,9 @@ def archive_app(captures: Captures) -> web.Application:
             url += "?" + request.query_string
         for ts, status, body in captures.get(url, []):
             if ts == request.match_info["ts"]:
-                return web.Response(status=status, body=body, content_type="text/html",
-                                    charset="utf-8")
+                return web.Response(
+                    status=status, body=body, content_type="text/html", charset="utf-8"
+                )
         raise web.HTTPNotFound()
 
     app.router.add_get("/cdx/search/cdx", cdx)
@@ -123,8 +133,12 @@ def write_claims(path: Path, citations: list[tuple[str, list[str]]]) -> Path:
     """A claim file with one claim per citation (url, quotes); returns `path`."""
     lines = ["claims:"]
     for i, (url, quotes) in enumerate(citations):
-        lines += [f"  - id: claim-{i}", f"    claim: Claim number {i}", "    citations:",
-                  f"      - url: {url}"]
+        lines += [
+            f"  - id: claim-{i}",
+            f"    claim: Claim number {i}",
+            "    citations:",
+            f"      - url: {url}",
+        ]
         if quotes:
             lines.append("        quotes:")
             lines += [f"          - {quote}" for quote in quotes]

@@ -55,7 +55,9 @@ def test_no_request_is_sent_when_any_file_is_invalid(tmp_path: Path, site: str) 
 
     (tmp_path / "good.yaml").write_text(
         "claims:\n  - id: good\n    claim: fine\n    citations:\n"
-        f"      - url: {site}/counted/no-request-probe.html\n", encoding="utf-8")
+        f"      - url: {site}/counted/no-request-probe.html\n",
+        encoding="utf-8",
+    )
     (tmp_path / "bad.yaml").write_text((INVALID / "unknown-key.yaml").read_text())
     run = run_cli("verify", "--allow-private", str(tmp_path))
     assert run.code == 2
@@ -103,7 +105,7 @@ def test_seed_claims_are_valid_and_complete() -> None:
     assert len(claims) >= 8
     assert all(c.citations for c in claims)
     quotes = [q for c in claims for cit in c.citations for q in cit.quotes]
-    seed = (ROOT.parent / "shared" / "seed" / "citations.md")
+    seed = ROOT.parent / "shared" / "seed" / "citations.md"
     if seed.exists():  # every quote must be one of the passages seen on the real pages
         text = " ".join(seed.read_text(encoding="utf-8").split())
         for quote in quotes:
@@ -118,9 +120,9 @@ def _loose(text: str) -> str:
 def test_valid_file_loads_in_file_order() -> None:
     (demo,) = load_claims([FIXTURES / "claims" / "demo.yaml"])
     assert demo.title and demo.title.startswith("Hikvision Hired Attorney")
-    assert [c.id for c in demo.claims][:3] == ["esg-conference", "un-assessment",
-                                               "pishan-contract"]
+    assert [c.id for c in demo.claims][:3] == ["esg-conference", "un-assessment", "pishan-contract"]
     first = demo.claims[0].citations[0]
-    assert first.quotes == ("glean more insight into the legal landscape that Hikvision "
-                            "operates in",)
+    assert first.quotes == (
+        "glean more insight into the legal landscape that Hikvision operates in",
+    )
     assert first.line == 9

@@ -19,8 +19,11 @@ def test_gbk_page_with_only_a_meta_charset_yields_the_chinese_text(site: str) ->
 
 
 def test_gbk_quote_is_found_end_to_end(claims_file: Any) -> None:
-    run = check(claims_file, "http://fixtures.test/enc/gbk-meta.html",
-                quote="该项目包括在清真寺安装人脸识别摄像头")
+    run = check(
+        claims_file,
+        "http://fixtures.test/enc/gbk-meta.html",
+        quote="该项目包括在清真寺安装人脸识别摄像头",
+    )
     assert (run.code, citation(run)["status"]) == (0, "ok")
 
 
@@ -31,18 +34,24 @@ def test_undeclared_windows_1252_page(site: str) -> None:
 
 
 def test_undeclared_utf8_page(claims_file: Any) -> None:
-    run = check(claims_file, "http://fixtures.test/enc/utf8.html",
-                quote="Die Straße führt über die Brücke nach München")
+    run = check(
+        claims_file,
+        "http://fixtures.test/enc/utf8.html",
+        quote="Die Straße führt über die Brücke nach München",
+    )
     assert (run.code, citation(run)["status"]) == (0, "ok")
 
 
-@pytest.mark.parametrize(("body", "declared", "expected"), [
-    ("caf\u00e9".encode("cp1252"), "iso-8859-1", "caf\u00e9"),  # latin-1 label reads as cp1252
-    (b"\x93quoted\x94", "iso-8859-1", "\u201cquoted\u201d"),
-    ("\ufeffcaf\u00e9".encode(), "iso-8859-1", "caf\u00e9"),  # a BOM beats the header
-    ('<meta charset="gb2312">中文'.encode("gb18030"), None, "中文"),
-    ("中文".encode("utf-16"), None, "中文"),
-])
+@pytest.mark.parametrize(
+    ("body", "declared", "expected"),
+    [
+        ("caf\u00e9".encode("cp1252"), "iso-8859-1", "caf\u00e9"),  # latin-1 label reads as cp1252
+        (b"\x93quoted\x94", "iso-8859-1", "\u201cquoted\u201d"),
+        ("\ufeffcaf\u00e9".encode(), "iso-8859-1", "caf\u00e9"),  # a BOM beats the header
+        ('<meta charset="gb2312">中文'.encode("gb18030"), None, "中文"),
+        ("中文".encode("utf-16"), None, "中文"),
+    ],
+)
 def test_charset_precedence(body: bytes, declared: str | None, expected: str) -> None:
     assert decode_body(body, declared, sniff_html=True).endswith(expected)
 

@@ -21,7 +21,8 @@ def test_invisible_content_is_dropped_and_scripts_kept_apart() -> None:
         "<html><head><title>T &amp; U</title><style>p{}</style></head><body>"
         "<p>seen<!-- did knowingly --></p><script>var q = 'in script';</script>"
         "<template>tpl</template><div hidden>gone</div><span style='display:none'>gone</span>"
-        "<input type=hidden value=v><noscript>enable JS</noscript></body></html>")
+        "<input type=hidden value=v><noscript>enable JS</noscript></body></html>"
+    )
     assert page.text == "seen"
     assert page.script_text == "var q = 'in script';"
     assert page.title == "T & U"

@@ -25,8 +25,9 @@ def hits(site: str) -> dict[str, int]:
     return counts
 
 
-def check(claims_file: Any, *urls: str, args: tuple[str, ...] = FAST,
-          quote: str | None = None) -> Run:
+def check(
+    claims_file: Any, *urls: str, args: tuple[str, ...] = FAST, quote: str | None = None
+) -> Run:
     """Verify one claim citing `urls` (with `quote` when given); the CLI run."""
     lines = ["claims:", "  - id: c", "    claim: a claim", "    citations:"]
     for url in urls:
@@ -82,8 +83,9 @@ def test_retry_after_past_the_cap_stops_with_the_reason(claims_file: Any) -> Non
     run = check(claims_file, url, args=(*FAST, "--max-retry-after", "5"))
     found = citation(run)
     assert found["status"] == "blocked"
-    assert found["reason"] == ("HTTP 429 Too Many Requests; Retry-After 120 s exceeds the 5 s "
-                               "cap, not waiting")
+    assert found["reason"] == (
+        "HTTP 429 Too Many Requests; Retry-After 120 s exceeds the 5 s cap, not waiting"
+    )
     assert time.monotonic() - started < 3
     assert run.code == 0  # blocked is a warning unless --strict
 
@@ -92,22 +94,26 @@ def test_503_retries_run_out_as_error(claims_file: Any, site: str) -> None:
     url = "http://fixtures.test/flaky/article.html?times=9&t=e"
     run = check(claims_file, url, args=(*FAST, "--retries", "2"))
     assert (citation(run)["status"], citation(run)["reason"]) == (
-        "error", "HTTP 503 Service Unavailable")
+        "error",
+        "HTTP 503 Service Unavailable",
+    )
     assert hits(site)["/flaky/article.html?times=9&t=e"] == 3
 
 
 @pytest.mark.parametrize("code", [404, 410])
 def test_404_and_410_are_never_retried(claims_file: Any, site: str, code: int) -> None:
-    run = check(claims_file, f"http://fixtures.test/status/{code}?t=never-retried",
-                args=(*FAST, "--retries", "3"))
+    run = check(
+        claims_file,
+        f"http://fixtures.test/status/{code}?t=never-retried",
+        args=(*FAST, "--retries", "3"),
+    )
     assert (run.code, citation(run)["status"]) == (1, "broken")
     assert hits(site)[f"/status/{code}?t=never-retried"] == 1
 
 
 def test_a_route_that_never_answers_ends_error_within_the_timeout(claims_file: Any) -> None:
     started = time.monotonic()
-    run = check(claims_file, "http://fixtures.test/slow?seconds=30",
-                args=(*FAST, "--retries", "0"))
+    run = check(claims_file, "http://fixtures.test/slow?seconds=30", args=(*FAST, "--retries", "0"))
     assert citation(run)["status"] == "error"
     assert citation(run)["reason"].startswith("timed out")
     assert time.monotonic() - started < 3
@@ -116,8 +122,11 @@ def test_a_route_that_never_answers_ends_error_within_the_timeout(claims_file: A
 def test_a_trickling_server_is_cut_at_the_total_deadline(claims_file: Any) -> None:
     """One byte a second never trips the read timeout; the 3x total deadline stops it."""
     started = time.monotonic()
-    run = check(claims_file, "http://fixtures.test/trickle?seconds=60",
-                args=(*FAST, "--timeout", "1.5", "--retries", "0"))
+    run = check(
+        claims_file,
+        "http://fixtures.test/trickle?seconds=60",
+        args=(*FAST, "--timeout", "1.5", "--retries", "0"),
+    )
     elapsed = time.monotonic() - started
     assert citation(run)["status"] == "error"
     assert citation(run)["reason"] == "timed out: no complete answer within 4.5 s"
@@ -133,8 +142,7 @@ def test_a_url_cited_three_times_is_fetched_once(claims_file: Any, site: str) ->
 
 
 def test_permanent_redirect_is_noted_and_final_url_reported(claims_file: Any) -> None:
-    run = check(claims_file, "http://fixtures.test/redirect/permanent/article.html",
-                quote=QUOTE)
+    run = check(claims_file, "http://fixtures.test/redirect/permanent/article.html", quote=QUOTE)
     found = citation(run)
     assert found["status"] == "ok"
     assert found["final_url"].endswith("/article.html")
@@ -159,13 +167,16 @@ def test_a_head_405_does_not_matter_because_head_is_never_sent(claims_file: Any)
     assert (run.code, citation(run)["status"]) == (0, "ok")
 
 
-@pytest.mark.parametrize(("path", "reason"), [
-    ("/status/401", "HTTP 401 Unauthorized: the site refused the request"),
-    ("/status/403", "HTTP 403 Forbidden: the site refused the request"),
-    ("/status/999", "HTTP 999 Request denied: the site refused the request"),
-    ("/challenge", "HTTP 403: bot challenge (cf-mitigated: challenge)"),
-    ("/js-challenge", "HTTP 200: bot challenge page ('challenge-platform')"),
-])
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/status/401", "HTTP 401 Unauthorized: the site refused the request"),
+        ("/status/403", "HTTP 403 Forbidden: the site refused the request"),
+        ("/status/999", "HTTP 999 Request denied: the site refused the request"),
+        ("/challenge", "HTTP 403: bot challenge (cf-mitigated: challenge)"),
+        ("/js-challenge", "HTTP 200: bot challenge page ('challenge-platform')"),
+    ],
+)
 def test_bot_walls_are_blocked_never_broken(claims_file: Any, path: str, reason: str) -> None:
     run = check(claims_file, f"http://fixtures.test{path}", quote=QUOTE)
     assert (citation(run)["status"], citation(run)["reason"]) == ("blocked", reason)
@@ -174,7 +185,9 @@ def test_bot_walls_are_blocked_never_broken(claims_file: Any, path: str, reason:
 def test_429_after_retries_is_blocked(claims_file: Any) -> None:
     run = check(claims_file, "http://fixtures.test/status/429", args=(*FAST, "--retries", "1"))
     assert (citation(run)["status"], citation(run)["reason"]) == (
-        "blocked", "HTTP 429 Too Many Requests")
+        "blocked",
+        "HTTP 429 Too Many Requests",
+    )
 
 
 def test_user_agent_is_honest_and_configurable(site: str) -> None:
@@ -212,8 +225,7 @@ def test_per_host_limit_holds(site: str) -> None:
     assert 2.9 <= time.monotonic() - started < 4.5
 
 
-def test_unsupported_content_type_is_an_error_only_when_a_quote_is_asked(
-        claims_file: Any) -> None:
+def test_unsupported_content_type_is_an_error_only_when_a_quote_is_asked(claims_file: Any) -> None:
     quoted = check(claims_file, "http://fixtures.test/data.json", quote="x")
     assert citation(quoted)["status"] == "error"
     assert citation(quoted)["reason"].startswith("unsupported content type application/json")

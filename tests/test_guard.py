@@ -29,25 +29,36 @@ def other_site() -> Iterator[str]:
 
 
 def only(site: str) -> tuple[str, ...]:
-    return ("--allow-host", urlsplit(site).netloc, "--timeout", "1", "--retries", "0",
-            "--format", "json")
+    return (
+        "--allow-host",
+        urlsplit(site).netloc,
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+    )
 
 
 def test_a_redirect_to_127_0_0_1_is_refused_without_allow_private(
-        claims_file: Any, site: str, other_site: str) -> None:
+    claims_file: Any, site: str, other_site: str
+) -> None:
     port = urlsplit(other_site).port
     url = f"http://fixtures.test/redirect/to/loopback?port={port}&path=counted/article.html"
     run = check(claims_file, url, args=only(site))
     found = citation(run)
     assert (run.code, found["status"]) == (1, "error")
-    assert found["reason"] == ("refused: 127.0.0.1 is a loopback address "
-                               "(use --allow-private to allow it)")
+    assert found["reason"] == (
+        "refused: 127.0.0.1 is a loopback address (use --allow-private to allow it)"
+    )
     assert found["final_url"] == f"{other_site}/counted/article.html"
     assert "/counted/article.html" not in hits(other_site)  # never contacted
 
 
 def test_the_same_redirect_is_followed_with_allow_private(
-        claims_file: Any, other_site: str) -> None:
+    claims_file: Any, other_site: str
+) -> None:
     port = urlsplit(other_site).port
     url = f"http://fixtures.test/redirect/to/loopback?port={port}&path=counted/notes.txt"
     run = check(claims_file, url, args=("--allow-private", "--format", "json"))
@@ -57,8 +68,9 @@ def test_the_same_redirect_is_followed_with_allow_private(
 
 def test_a_redirect_to_cloud_metadata_is_refused(claims_file: Any, site: str) -> None:
     run = check(claims_file, "http://fixtures.test/redirect/to/metadata", args=only(site))
-    assert citation(run)["reason"] == ("refused: 169.254.169.254 is a link-local address "
-                                       "(use --allow-private to allow it)")
+    assert citation(run)["reason"] == (
+        "refused: 169.254.169.254 is a link-local address (use --allow-private to allow it)"
+    )
 
 
 def test_the_site_itself_is_refused_without_any_allowance(claims_file: Any) -> None:
@@ -86,11 +98,20 @@ def test_an_allowed_host_resolves(site: str) -> None:
     assert asyncio.run(resolve())
 
 
-@pytest.mark.parametrize(("address", "kind"), [
-    ("127.0.0.1", "loopback"), ("10.1.2.3", "private"), ("192.168.0.1", "private"),
-    ("169.254.169.254", "link-local"), ("::1", "loopback"), ("fe80::1", "link-local"),
-    ("::ffff:127.0.0.1", "loopback"), ("100.64.0.1", "non-global"), ("0.0.0.0", "unspecified"),
-])
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("::1", "loopback"),
+        ("fe80::1", "link-local"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("100.64.0.1", "non-global"),
+        ("0.0.0.0", "unspecified"),
+    ],
+)
 def test_non_global_addresses_are_refused(address: str, kind: str) -> None:
     refusal = address_refusal(address)
     assert refusal is not None and f" {kind} address" in refusal

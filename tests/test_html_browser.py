@@ -21,7 +21,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,9 @@ def report(tmp_path_factory: pytest.TempPathFactory, site: str) -> Path:
     folder = tmp_path_factory.mktemp("browser")
     demo, markup = fixture_claims("demo.yaml", folder, site), markup_claims(folder, site)
     path = folder / "report.html"
-    run = run_cli("verify", *FAST, "--format", "html", "--output", str(path), str(demo),
-                  str(markup))
+    run = run_cli(
+        "verify", *FAST, "--format", "html", "--output", str(path), str(demo), str(markup)
+    )
     assert run.code == 1 and path.is_file()
     return path
 
@@ -39,11 +41,25 @@ def chromium(tmp_path: Path, url: str, *mode: str) -> str:
     """Run headless Chromium on `url` with `mode` (--dump-dom or --screenshot=...)."""
     assert CHROMIUM is not None
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900",
-         *mode, url],
-        capture_output=True, text=True, timeout=120, check=False)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,900",
+            *mode,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -62,11 +78,10 @@ def test_renders_every_citation_without_a_filter(report: Path, tmp_path: Path) -
     dom = chromium(tmp_path, report.as_uri(), "--dump-dom")
     assert "Showing 19 of 19 citations" in dom
     assert all(not hidden for _, hidden in rows(dom))
-    assert "<h3>conclusion-misquoted: <span class=\"verdict-failed\">failed</span></h3>" in dom
+    assert '<h3>conclusion-misquoted: <span class="verdict-failed">failed</span></h3>' in dom
 
 
-def test_filter_from_the_address_shows_only_those_statuses(report: Path,
-                                                           tmp_path: Path) -> None:
+def test_filter_from_the_address_shows_only_those_statuses(report: Path, tmp_path: Path) -> None:
     dom = chromium(tmp_path, report.as_uri() + "#status=broken,quote_altered", "--dump-dom")
     assert "Showing 5 of 19 citations" in dom
     shown = [status for status, hidden in rows(dom) if not hidden]
@@ -80,8 +95,9 @@ def test_markup_in_claims_never_runs(report: Path, tmp_path: Path) -> None:
     assert "data-pwned" not in dom
     assert dom.count("<script") == 1
     assert "<img" not in dom
-    assert ("A claim with &lt;script&gt;document.body.dataset.pwned = \"claim\"&lt;/script&gt; "
-            "| a pipe") in dom
+    assert (
+        'A claim with &lt;script&gt;document.body.dataset.pwned = "claim"&lt;/script&gt; | a pipe'
+    ) in dom
 
 
 def test_screenshot(report: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,12 +34,27 @@ def closed_port() -> int:
 
 
 def test_ctrl_c_stops_promptly_prints_what_finished_and_exits_130(
-        claims_file: Any, site: str) -> None:
+    claims_file: Any, site: str
+) -> None:
     path = claims_file(CLAIMS)
     process = subprocess.Popen(
-        [sys.executable, "-m", "factcheck", "verify", "--allow-private", "--timeout", "60",
-         "--format", "json", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "factcheck",
+            "verify",
+            "--allow-private",
+            "--timeout",
+            "60",
+            "--format",
+            "json",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while "/slow?seconds=60&t=interrupt" not in hits(site) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -56,9 +71,11 @@ def test_ctrl_c_stops_promptly_prints_what_finished_and_exits_130(
 
 
 def test_offline_exits_3_with_network_unreachable(claims_file: Any, tmp_path: Path) -> None:
-    path = claims_file("claims:\n  - id: c\n    claim: x\n    citations:\n"
-                       "      - url: http://nothing.invalid/\n"
-                       "      - url: https://nothing.invalid/other\n")
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        "      - url: http://nothing.invalid/\n"
+        "      - url: https://nothing.invalid/other\n"
+    )
     probe = f"http://127.0.0.1:{closed_port()}/"
     run = run_cli("verify", "--probe-url", probe, "--retries", "0", str(path))
     assert run.code == 3
@@ -68,11 +85,21 @@ def test_offline_exits_3_with_network_unreachable(claims_file: Any, tmp_path: Pa
 
 
 def test_dead_hosts_with_a_working_probe_are_broken_not_offline(
-        claims_file: Any, site: str) -> None:
-    path = claims_file("claims:\n  - id: c\n    claim: x\n    citations:\n"
-                       "      - url: http://nothing.invalid/\n")
-    run = run_cli("verify", "--probe-url", f"{site}/status/204", "--retries", "0",
-                  "--format", "json", str(path))
+    claims_file: Any, site: str
+) -> None:
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n      - url: http://nothing.invalid/\n"
+    )
+    run = run_cli(
+        "verify",
+        "--probe-url",
+        f"{site}/status/204",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+        str(path),
+    )
     assert run.code == 1
     found = run.json()["claims"][0]["citations"][0]
     assert (found["status"], found["reason"]) == ("broken", "unknown host nothing.invalid")

@@ -8,7 +8,8 @@ from factcheck.models import QuoteStatus
 
 PAGE = prepare_page(
     "Intro.\nA law firm concluded it did not \u201cknowingly or intentionally\u201d abuse "
-    "human rights. The \ufb01gures were \ufb01nal. A mountain ranger spoke.\n" + "filler " * 3000
+    "human rights. The \ufb01gures were \ufb01nal. A mountain ranger spoke.\n"
+    + "filler " * 3000
     + "\nMany years later, it won a $53m contract. It won a $53m contract."
 )
 

@@ -52,7 +52,9 @@ def test_corpus_case(case: dict[str, Any]) -> None:
         assert result.note is not None and case["note"] in result.note, result
     if expected == "found":
         assert result.occurrences == case.get("occurrences", 1)
-        assert result.fragment_url and result.fragment_url.startswith("https://example.org/a#:~:text=")
+        assert result.fragment_url and result.fragment_url.startswith(
+            "https://example.org/a#:~:text="
+        )
     if expected == "altered":
         assert result.diff and ("{+" in result.diff or "[-" in result.diff)
         assert result.score is not None and result.score < 100

@@ -46,7 +46,7 @@ def passages(draw: st.DrawFn) -> tuple[PreparedPage, list[str]]:
     words = [m.group() for m in WORD.finditer(text)]
     size = draw(st.integers(4, 24))
     start = draw(st.integers(0, len(words) - size))
-    cut = words[start:start + size]
+    cut = words[start : start + size]
     assume(not EDITORIAL.search(" ".join(cut)))
     return page, cut
 
@@ -81,7 +81,7 @@ def test_one_word_replaced_is_not_found(data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(words) - 1))
     replacement = data.draw(st.sampled_from(["zebra", "never", "$35m", "1999", "Pyongyang"]))
     assume(words[index].casefold() != replacement.casefold())
-    changed = words[:index] + [replacement] + words[index + 1:]
+    changed = words[:index] + [replacement] + words[index + 1 :]
     result = match_quote(restyle(data.draw, changed), page)
     assert result.status is not QuoteStatus.FOUND, (changed, result)
 

@@ -19,7 +19,7 @@ def reference_to_original(index: NormalisedText, pos: int, end: bool = False) ->
     if not index.chunks:
         return 0
     chunk = index.chunks[max(bisect_right(index._starts, pos - end) - 1, 0)]
-    text = index.original[chunk.orig_start:chunk.orig_end]
+    text = index.original[chunk.orig_start : chunk.orig_end]
     tokens: list[tuple[int, int, int, int]] = []
     length, last = 0, ""
     for found in _WORD.finditer(text):
@@ -40,16 +40,42 @@ def reference_to_original(index: NormalisedText, pos: int, end: bool = False) ->
     return chunk.orig_start + o_s + round((rel - n_s) / (n_e - n_s) * (o_e - o_s))
 
 
-PIECES = ["word", "Word", "it's", "`x`", " ", "  ", "\n", "\n\n", "\t", " \r\n ", "\x1c",
-          "“q”", "—", "ﬁne", "10²", "\u00a0", "\u200b", "中文", "海康", "…", "ß", "İ", "\u00a8"]
+PIECES = [
+    "word",
+    "Word",
+    "it's",
+    "`x`",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    " \r\n ",
+    "\x1c",
+    "“q”",
+    "—",
+    "ﬁne",
+    "10²",
+    "\u00a0",
+    "\u200b",
+    "中文",
+    "海康",
+    "…",
+    "ß",
+    "İ",
+    "\u00a8",
+]
 
 
 def check_every_offset(text: str) -> None:
     index = NormalisedText.build(text)
     for pos in range(-1, len(index.text) + 2):
         for end in (False, True):
-            assert index.to_original(pos, end) == reference_to_original(index, pos, end), \
-                (text, pos, end)
+            assert index.to_original(pos, end) == reference_to_original(index, pos, end), (
+                text,
+                pos,
+                end,
+            )
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,8 +8,10 @@ from pathlib import Path
 from .conftest import run_cli
 from .snapshot_site import conditional_site, serve_app, write_claims
 
-ARTICLE = ("<html><body><p>The council approved the budget on Tuesday.</p>"
-           "<p>Turnout was 41 percent.</p></body></html>")
+ARTICLE = (
+    "<html><body><p>The council approved the budget on Tuesday.</p>"
+    "<p>Turnout was 41 percent.</p></body></html>"
+)
 
 
 def _online_then_offline(tmp_path: Path) -> tuple[Path, list[list[str]], str]:
@@ -17,11 +19,14 @@ def _online_then_offline(tmp_path: Path) -> tuple[Path, list[list[str]], str]:
     folder.mkdir()
     (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
     with serve_app(conditional_site(folder)) as base:
-        claims = write_claims(tmp_path / "claims.yaml", [
-            (f"{base}/article.html", ["approved the budget on Tuesday"]),
-            (f"{base}/article.html", ["Turnout was 52 percent"]),
-            (f"{base}/gone.html", []),
-        ])
+        claims = write_claims(
+            tmp_path / "claims.yaml",
+            [
+                (f"{base}/article.html", ["approved the budget on Tuesday"]),
+                (f"{base}/article.html", ["Turnout was 52 percent"]),
+                (f"{base}/gone.html", []),
+            ],
+        )
         online = run_cli("verify", str(claims), "--allow-private", "--format", "json")
     assert online.code == 1
     return claims, [list(s) for s in online.statuses().values()], base
@@ -43,9 +48,14 @@ def test_offline_reproduces_the_last_verdicts_with_the_server_gone(tmp_path: Pat
 
 def test_offline_citation_never_stored_is_an_error_saying_so(tmp_path: Path) -> None:
     claims, _, base = _online_then_offline(tmp_path)
-    claims.write_text(claims.read_text(encoding="utf-8") + (
-        "  - id: new-claim\n    claim: New\n    citations:\n"
-        f"      - url: {base}/never-fetched.html\n"), encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8")
+        + (
+            "  - id: new-claim\n    claim: New\n    citations:\n"
+            f"      - url: {base}/never-fetched.html\n"
+        ),
+        encoding="utf-8",
+    )
     offline = run_cli("verify", str(claims), "--offline", "--format", "json")
     citation = offline.json()["claims"][3]["citations"][0]
     assert citation["status"] == "error"

@@ -21,8 +21,10 @@ from factcheck.report import Format, renderer, summary_line
 from .conftest import Run, fixture_claims, run_cli
 
 FAST = ("--allow-private", "--timeout", "1", "--retries", "0")
-SUMMARY = ("10 claims, 17 citations: 5 ok, 1 archived, 2 blocked, 3 broken, 3 error, "
-           "1 quote altered, 2 quote missing")
+SUMMARY = (
+    "10 claims, 17 citations: 5 ok, 1 archived, 2 blocked, 3 broken, 3 error, "
+    "1 quote altered, 2 quote missing"
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +51,21 @@ def test_format_option_offers_every_format() -> None:
 
 
 def test_summary_line_reads_like_the_issue() -> None:
-    statuses = [CitationStatus.OK] * 15 + [CitationStatus.ARCHIVED, CitationStatus.BLOCKED,
-                                           CitationStatus.BROKEN, CitationStatus.QUOTE_ALTERED]
-    citations = [CitationResult(Citation(f"https://example.org/{i}"), status, "r")
-                 for i, status in enumerate(statuses)]
+    statuses = [CitationStatus.OK] * 15 + [
+        CitationStatus.ARCHIVED,
+        CitationStatus.BLOCKED,
+        CitationStatus.BROKEN,
+        CitationStatus.QUOTE_ALTERED,
+    ]
+    citations = [
+        CitationResult(Citation(f"https://example.org/{i}"), status, "r")
+        for i, status in enumerate(statuses)
+    ]
     claims = [ClaimResult(Claim(f"c{i}", "text", (), "x.yaml"), ()) for i in range(11)]
     claims.append(ClaimResult(Claim("c11", "text", (), "x.yaml"), tuple(citations)))
     assert summary_line(Report(claims=tuple(claims))) == (
-        "12 claims, 19 citations: 15 ok, 1 archived, 1 blocked, 1 broken, 1 quote altered")
+        "12 claims, 19 citations: 15 ok, 1 archived, 1 blocked, 1 broken, 1 quote altered"
+    )
 
 
 def test_table_summary_goes_to_stderr_only(table_run: Run) -> None:
@@ -89,7 +98,7 @@ def test_table_groups_citations_under_their_claim(table_run: Run, site: str) -> 
 def test_table_shows_the_altered_words(table_run: Run, site: str) -> None:
     lines = placeheld(table_run.stdout, site).splitlines()
     at = lines.index("conclusion-misquoted  failed")
-    block = "\n".join(lines[at:at + 8])
+    block = "\n".join(lines[at : at + 8])
     assert "  quote altered   200  http://fixtures.test/article.html\n" in block
     assert "                       words: stating that Hikvision did {+not+} “knowingly”" in block
     assert "fix: correct the quote to the page's words, or cite a source that says it" in block
@@ -105,7 +114,8 @@ def test_long_urls_are_shortened_in_the_middle(claims_file, site: str) -> None: 
     long_url = f"{PLACEHOLDER}/status/404?" + "&".join(f"param{i}=value{i}" for i in range(30))
     path = claims_file(
         "claims:\n  - id: long\n    claim: A long address.\n    citations:\n"
-        f"      - url: {long_url}\n")
+        f"      - url: {long_url}\n"
+    )
     run = run_cli("verify", *FAST, str(path))
     row = next(line for line in run.stdout.splitlines() if line.startswith("  broken"))
     assert len(row) == 100
@@ -116,8 +126,9 @@ def test_long_urls_are_shortened_in_the_middle(claims_file, site: str) -> None: 
 def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
     """Run a command with stdout and stderr each on its own pseudo-terminal; their text."""
     masters, slaves = zip(*(pty.openpty() for _ in range(2)), strict=True)
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slaves[0],
-                            stderr=slaves[1], env=env)
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=slaves[0], stderr=slaves[1], env=env
+    )
     for fd in slaves:
         os.close(fd)
     chunks: dict[int, bytes] = dict.fromkeys(masters, b"")
@@ -145,11 +156,11 @@ def terminal_env(**extra: str) -> dict[str, str]:
     return {**env, "COLUMNS": "100", **extra}
 
 
-def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path,
-                                                                site: str) -> None:
+def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path, site: str) -> None:
     path = fixture_claims("demo.yaml", tmp_path, site)
-    out, err = run_in_terminal([sys.executable, "-m", "factcheck", "verify", *FAST, str(path)],
-                               terminal_env())
+    out, err = run_in_terminal(
+        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)], terminal_env()
+    )
     assert "esg-conference  \x1b[32m\x1b[1mverified\x1b[0m" in out
     assert "  \x1b[31mbroken       \x1b[0m   404  " in out
     assert "  \x1b[33mblocked      \x1b[0m   403  " in out
@@ -160,16 +171,22 @@ def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path,
 
 def test_no_colour_in_a_terminal_with_no_color_set(tmp_path: Path, site: str) -> None:
     path = fixture_claims("demo.yaml", tmp_path, site)
-    out, _ = run_in_terminal([sys.executable, "-m", "factcheck", "verify", *FAST, str(path)],
-                             terminal_env(NO_COLOR="1"))
+    out, _ = run_in_terminal(
+        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)], terminal_env(NO_COLOR="1")
+    )
     assert "esg-conference  verified\n" in out
     assert "\x1b[" not in out
 
 
 def test_piped_run_prints_only_the_summary_on_stderr(tmp_path: Path, site: str) -> None:
     path = fixture_claims("demo.yaml", tmp_path, site)
-    done = subprocess.run([sys.executable, "-m", "factcheck", "verify", *FAST, str(path)],
-                          capture_output=True, text=True, env=terminal_env(), check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)],
+        capture_output=True,
+        text=True,
+        env=terminal_env(),
+        check=False,
+    )
     assert done.returncode == 1
     assert done.stderr == SUMMARY + "\n"
     assert "\x1b[" not in done.stdout
@@ -184,4 +201,5 @@ def test_no_progress_when_not_a_terminal_or_in_ci(monkeypatch: pytest.MonkeyPatc
 
 def test_progress_bar_shows_done_total_and_host() -> None:
     assert progress_bar(6, 24, "https://www.example.org/a/b?c=1") == (
-        "[######..................] 6/24 www.example.org")
+        "[######..................] 6/24 www.example.org"
+    )

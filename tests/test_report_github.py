@@ -40,14 +40,17 @@ def run(tmp_path: Path, site: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Run
 def test_failures_are_errors_on_their_lines(run: tuple[Run, Path], site: str) -> None:
     out = run[0].stdout.replace(site, PLACEHOLDER).splitlines()
     line = line_of("fixtures.test/status/410")
-    assert (f"::error file={FILE_PROPERTY},line={line},title=dead-links%3A broken::"
-            "http://fixtures.test/status/410: HTTP 410 Gone%0Afix: find the page's new address, "
-            "or add an archive_url to an archived copy") in out
+    assert (
+        f"::error file={FILE_PROPERTY},line={line},title=dead-links%3A broken::"
+        "http://fixtures.test/status/410: HTTP 410 Gone%0Afix: find the page's new address, "
+        "or add an archive_url to an archived copy"
+    ) in out
     line = line_of("fixtures.test/status/403")
-    assert (f"::warning file={FILE_PROPERTY},line={line},title=bot-walls%3A blocked::"
-            "http://fixtures.test/status/403: HTTP 403 Forbidden: the site refused the request"
-            "%0Afix: check by hand in a browser; add an archive_url so CI can verify the quote"
-            ) in out
+    assert (
+        f"::warning file={FILE_PROPERTY},line={line},title=bot-walls%3A blocked::"
+        "http://fixtures.test/status/403: HTTP 403 Forbidden: the site refused the request"
+        "%0Afix: check by hand in a browser; add an archive_url so CI can verify the quote"
+    ) in out
     assert [o.split(" ", 1)[0] for o in out].count("::error") == 9
     assert [o.split(" ", 1)[0] for o in out].count("::warning") == 2
     assert [o.split(" ", 1)[0] for o in out].count("::notice") == 2  # archived, moved
@@ -57,8 +60,9 @@ def test_failures_are_errors_on_their_lines(run: tuple[Run, Path], site: str) ->
 def test_percent_in_messages_is_escaped(run: tuple[Run, Path], site: str) -> None:
     altered = next(o for o in run[0].stdout.splitlines() if "conclusion-misquoted" in o)
     message = altered.split("::", 2)[2]
-    assert re.match(re.escape(site) + r"/article\.html: quote altered \(\d+%25\): the page says",
-                    message)
+    assert re.match(
+        re.escape(site) + r"/article\.html: quote altered \(\d+%25\): the page says", message
+    )
 
 
 def test_markdown_report_is_appended_to_the_step_summary(run: tuple[Run, Path]) -> None:
@@ -83,8 +87,9 @@ def test_action_runs_verify_with_the_github_format() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
     last = action["runs"]["steps"][-1]["run"]
-    assert 'factcheck verify --format github "${strict[@]}" $FACTCHECK_ARGS $FACTCHECK_PATHS' \
-        in last
+    assert (
+        'factcheck verify --format github "${strict[@]}" $FACTCHECK_ARGS $FACTCHECK_PATHS' in last
+    )
     assert set(action["inputs"]) == {"paths", "strict", "args", "python-version"}
 
 

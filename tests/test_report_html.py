@@ -47,8 +47,9 @@ def test_one_self_contained_document(run: Run, page: Elements) -> None:
     assert names.count("script") == 1 and names.count("style") == 1
     assert "link" not in names and "img" not in names and "iframe" not in names
     assert not [a for _, a in page.tags if a.get("src")]
-    policy = next(a["content"] for t, a in page.tags if a.get("http-equiv") ==
-                  "Content-Security-Policy")
+    policy = next(
+        a["content"] for t, a in page.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert policy is not None and policy.startswith("default-src 'none'; ")
 
 
@@ -56,19 +57,37 @@ def test_one_row_and_one_filter_per_status(page: Elements) -> None:
     rows = [a["data-status"] for t, a in page.tags if t == "tr" and "data-status" in a]
     assert len(rows) == 19
     boxes = [a["value"] for t, a in page.tags if t == "input" and a.get("name") == "status"]
-    assert boxes == ["ok", "archived", "blocked", "broken", "error", "quote_altered",
-                     "quote_missing"]
+    assert boxes == [
+        "ok",
+        "archived",
+        "blocked",
+        "broken",
+        "error",
+        "quote_altered",
+        "quote_missing",
+    ]
     assert {row: rows.count(row) for row in boxes} == {
-        "ok": 5, "archived": 1, "blocked": 2, "broken": 4, "error": 3, "quote_altered": 1,
-        "quote_missing": 3}
+        "ok": 5,
+        "archived": 1,
+        "blocked": 2,
+        "broken": 4,
+        "error": 3,
+        "quote_altered": 1,
+        "quote_missing": 3,
+    }
 
 
 def test_same_content_as_markdown(run: Run) -> None:
-    assert "<h2>Hikvision Hired Attorney Admits Its Police Contracts Target Uyghurs " \
+    assert (
+        "<h2>Hikvision Hired Attorney Admits Its Police Contracts Target Uyghurs "
         "(fixture copy)</h2>" in run.stdout
-    assert re.search(r"quote: “stating that Hikvision did “knowingly” commit human rights "
-                     r"abuses”<br>page says \(\d+%\): “stating that Hikvision did <ins>not</ins> "
-                     r"“knowingly” commit human rights abuses”", run.stdout)
+    )
+    assert re.search(
+        r"quote: “stating that Hikvision did “knowingly” commit human rights "
+        r"abuses”<br>page says \(\d+%\): “stating that Hikvision did <ins>not</ins> "
+        r"“knowingly” commit human rights abuses”",
+        run.stdout,
+    )
     assert "<td>update the URL to " in run.stdout
     assert 'found: <a href="' in run.stdout and "#:~:text=Introduction%20to%20human" in run.stdout
 

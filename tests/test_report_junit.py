@@ -39,10 +39,15 @@ def line_of(needle: str) -> str:
 def test_one_suite_per_claim_file(root: ET.Element) -> None:
     suites = root.findall("testsuite")
     assert [s.get("name", "").rsplit("/", 1)[-1] for s in suites] == ["demo.yaml", "markup.yaml"]
-    assert [(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))
-            for s in suites] == [("17", "6", "3", "2"), ("2", "2", "0", "0")]
-    assert (root.get("tests"), root.get("failures"), root.get("errors"),
-            root.get("skipped")) == ("19", "8", "3", "2")
+    assert [
+        (s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped")) for s in suites
+    ] == [("17", "6", "3", "2"), ("2", "2", "0", "0")]
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "19",
+        "8",
+        "3",
+        "2",
+    )
     assert len(root.findall(".//testcase")) == 19
 
 
@@ -53,16 +58,15 @@ def test_broken_link_is_a_failure_with_reason_and_fix(root: ET.Element) -> None:
     failure = dead.find("failure")
     assert failure is not None
     assert (failure.get("type"), failure.get("message")) == ("broken", "HTTP 410 Gone")
-    assert failure.text == ("HTTP 410 Gone\n"
-                            "fix: find the page's new address, or add an archive_url to an "
-                            "archived copy")
+    assert failure.text == (
+        "HTTP 410 Gone\nfix: find the page's new address, or add an archive_url to an archived copy"
+    )
 
 
 def test_unreadable_source_is_an_error(root: ET.Element) -> None:
     error = case(root, "server-trouble: http://fixtures.test/status/500").find("error")
     assert error is not None
-    assert (error.get("type"), error.get("message")) == ("error",
-                                                          "HTTP 500 Internal Server Error")
+    assert (error.get("type"), error.get("message")) == ("error", "HTTP 500 Internal Server Error")
 
 
 def test_blocked_source_is_skipped_with_the_reason(root: ET.Element) -> None:

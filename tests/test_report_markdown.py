@@ -36,9 +36,11 @@ def lines(run: Run, site: str) -> list[str]:
 
 def test_heading_and_summary(run: Run) -> None:
     assert run.stdout.splitlines()[:3] == [
-        "# Verification report", "",
+        "# Verification report",
+        "",
         "**11 claims, 19 citations: 5 ok, 1 archived, 2 blocked, 4 broken, 3 error, "
-        "1 quote altered, 3 quote missing**"]
+        "1 quote altered, 3 quote missing**",
+    ]
 
 
 def test_one_section_per_claim_file(run: Run, site: str) -> None:
@@ -46,25 +48,31 @@ def test_one_section_per_claim_file(run: Run, site: str) -> None:
     sections = [line for line in out if line.startswith("## ")]
     assert sections == [
         "## Hikvision Hired Attorney Admits Its Police Contracts Target Uyghurs (fixture copy)",
-        "## Markup \\<b\\>in\\</b\\> a title \\& more"]
+        "## Markup \\<b\\>in\\</b\\> a title \\& more",
+    ]
     about = out[out.index(sections[0]) + 2]
     assert about.startswith("File: `") and about.endswith(
         "demo.yaml` · article: [http://fixtures.test/article.html]"
-        "(<http://fixtures.test/article.html>)")
+        "(<http://fixtures.test/article.html>)"
+    )
 
 
 def test_one_table_per_claim(run: Run, site: str) -> None:
     out = lines(run, site)
     at = out.index("### dead-links: ❌ failed")
-    assert out[at:at + 6] == [
-        "### dead-links: ❌ failed", "",
-        "Dead links are reported as broken.", "",
+    assert out[at : at + 6] == [
+        "### dead-links: ❌ failed",
+        "",
+        "Dead links are reported as broken.",
+        "",
         "| status | source | what we found | fix |",
-        "|---|---|---|---|"]
+        "|---|---|---|---|",
+    ]
     assert out[at + 7] == (
         "| ❌ broken | [http://fixtures.test/status/410](<http://fixtures.test/status/410>) (410)"
         " | HTTP 410 Gone | find the page's new address, or add an archive\\_url to an archived"
-        " copy |")
+        " copy |"
+    )
     assert sum(line.startswith("### ") for line in out) == 11
 
 
@@ -74,7 +82,8 @@ def test_found_quotes_link_to_the_highlighted_passage(run: Run, site: str) -> No
         "| ✅ ok | [http://fixtures.test/notes.txt](<http://fixtures.test/notes.txt>) (200) | "
         "quote found<br>found: [“Introduction to human rights compliance with Amb Prosper”]"
         "(<http://fixtures.test/notes.txt#:~:text=Introduction%20to%20human%20rights%20"
-        "compliance%20with%20Amb%20Prosper>) |  |")
+        "compliance%20with%20Amb%20Prosper>) |  |"
+    )
 
 
 def test_altered_quote_stands_beside_the_pages_words(run: Run, site: str) -> None:
@@ -85,23 +94,29 @@ def test_altered_quote_stands_beside_the_pages_words(run: Run, site: str) -> Non
         "quote: “stating that Hikvision did “knowingly” commit human rights abuses”",
         "page says (N%): “stating that Hikvision did **not** “knowingly” commit human rights "
         "abuses”",
-        "_note: the reporter dropped a \"not\"; the page says the opposite_"]
+        '_note: the reporter dropped a "not"; the page says the opposite_',
+    ]
     assert cells[3] == "correct the quote to the page's words, or cite a source that says it |"
 
 
 def test_fixes_are_suggested(run: Run, site: str) -> None:
     out = "\n".join(lines(run, site))
     assert "| update the URL to http://fixtures.test/article.html |" in out
-    assert ("| link the archived copy: http://fixtures.test/archive/hikvision-human-rights.html |"
-            in out)
+    assert (
+        "| link the archived copy: http://fixtures.test/archive/hikvision-human-rights.html |"
+        in out
+    )
 
 
 def test_markup_in_claim_files_stays_text(run: Run, site: str) -> None:
     out = lines(run, site)
-    assert ("A claim with \\<script\\>document.body.dataset.pwned = \"claim\"\\</script\\> \\| "
-            "a pipe") in out
+    assert (
+        'A claim with \\<script\\>document.body.dataset.pwned = "claim"\\</script\\> \\| a pipe'
+    ) in out
     row = next(line for line in out if line.startswith("| ❌ quote missing") and "img" in line)
     assert row.count(" | ") == 3  # the pipe in the quote did not open a fifth cell
-    assert ("<br>missing: “\\<script\\>document.body.dataset.pwned = \"quote\"\\</script\\> \\| "
-            "\\<img src=x onerror=\"document.body.dataset.pwned='img'\"\\>”") in row
+    assert (
+        '<br>missing: “\\<script\\>document.body.dataset.pwned = "quote"\\</script\\> \\| '
+        "\\<img src=x onerror=\"document.body.dataset.pwned='img'\"\\>”"
+    ) in row
     assert "<br>_note: \\*not\\* a link: \\[x\\](javascript:alert(1)) 100% sure, line one_" in row

@@ -10,8 +10,9 @@ import pytest
 from factcheck.schedule import run_per_host
 
 
-def run_tracked(items: list[tuple[str, int]], limit: int, per_host: int,
-                delay: float = 0.001) -> tuple[list[int], int, Counter[str]]:
+def run_tracked(
+    items: list[tuple[str, int]], limit: int, per_host: int, delay: float = 0.001
+) -> tuple[list[int], int, Counter[str]]:
     """Run the scheduler over `items`; returns (order started, peak overall, peak per host)."""
     started: list[int] = []
     now: Counter[str] = Counter()

@@ -51,7 +51,8 @@ def test_schema_rejects_a_changed_report(report: Run) -> None:
     assert errors("report.schema.json", document) == [
         "Additional properties are not allowed ('verdict_text' was unexpected)",
         "'fine' is not one of ['ok', 'quote_altered', 'quote_missing', 'archived', 'blocked', "
-        "'broken', 'error', 'not_checked']"]
+        "'broken', 'error', 'not_checked']",
+    ]
 
 
 def test_report_schema_lists_the_models_enums() -> None:
@@ -61,10 +62,15 @@ def test_report_schema_lists_the_models_enums() -> None:
     assert defs["verdict"]["enum"] == [v.value for v in Verdict]
 
 
-@pytest.mark.parametrize("path", [FIXTURES / "claims" / "demo.yaml",
-                                  FIXTURES / "reports" / "markup.yaml",
-                                  *sorted((ROOT / "claims").glob("*.yaml"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [
+        FIXTURES / "claims" / "demo.yaml",
+        FIXTURES / "reports" / "markup.yaml",
+        *sorted((ROOT / "claims").glob("*.yaml")),
+    ],
+    ids=lambda p: p.name,
+)
 def test_claim_files_in_the_repository_validate(path: Path) -> None:
     assert errors("claims.schema.json", yaml.safe_load(path.read_text(encoding="utf-8"))) == []
 

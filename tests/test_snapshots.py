@@ -11,9 +11,11 @@ import pytest
 from .conftest import run_cli
 from .snapshot_site import conditional_site, serve_app, write_claims
 
-ARTICLE = ("<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
-           "by seven votes to two.</p><p>Turnout at the meeting was 41 percent.</p>"
-           "</body></html>")
+ARTICLE = (
+    "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
+    "by seven votes to two.</p><p>Turnout at the meeting was 41 percent.</p>"
+    "</body></html>"
+)
 NOTES = "Minutes. The mayor abstained from the vote on the library.\n"
 
 
@@ -33,11 +35,14 @@ def live(pages: Path) -> Iterator[str]:
 
 
 def _claims(tmp_path: Path, base: str) -> Path:
-    return write_claims(tmp_path / "claims.yaml", [
-        (f"{base}/article.html", ["approved the budget on Tuesday"]),
-        (f"{base}/notes.txt", ["The mayor abstained from the vote"]),
-        (f"{base}/article.html#turnout", ["Turnout at the meeting was 41 percent"]),
-    ])
+    return write_claims(
+        tmp_path / "claims.yaml",
+        [
+            (f"{base}/article.html", ["approved the budget on Tuesday"]),
+            (f"{base}/notes.txt", ["The mayor abstained from the vote"]),
+            (f"{base}/article.html#turnout", ["Turnout at the meeting was 41 percent"]),
+        ],
+    )
 
 
 def _counts(base: str) -> dict[str, int]:
@@ -55,12 +60,16 @@ def test_second_run_sends_conditional_requests_and_gets_304s(tmp_path: Path, liv
     second = run_cli("verify", str(claims), "--allow-private", "--format", "json")
     assert second.code == 0
     assert _counts(live) == {"200": 2, "conditional": 2, "304": 2}
-    assert second.statuses() == first.statuses() == {
-        "claim-0": ["ok"], "claim-1": ["ok"], "claim-2": ["ok"]}
+    assert (
+        second.statuses()
+        == first.statuses()
+        == {"claim-0": ["ok"], "claim-1": ["ok"], "claim-2": ["ok"]}
+    )
 
 
 def test_changed_page_is_fetched_again_and_judged_on_the_new_body(
-        tmp_path: Path, pages: Path, live: str) -> None:
+    tmp_path: Path, pages: Path, live: str
+) -> None:
     claims = _claims(tmp_path, live)
     assert run_cli("verify", str(claims), "--allow-private").code == 0
     (pages / "notes.txt").write_text("Minutes. Nothing about the mayor.\n", encoding="utf-8")
@@ -72,7 +81,8 @@ def test_changed_page_is_fetched_again_and_judged_on_the_new_body(
 
 
 def test_no_store_sends_no_conditional_request_and_writes_nothing(
-        tmp_path: Path, live: str) -> None:
+    tmp_path: Path, live: str
+) -> None:
     claims = _claims(tmp_path, live)
     for _ in range(2):
         assert run_cli("verify", str(claims), "--allow-private", "--no-store").code == 0

@@ -23,15 +23,23 @@ from factcheck.store_writer import BATCH
 from .conftest import ROOT, run_cli
 from .snapshot_site import conditional_site, serve_app, write_claims
 
-PAGES = {f"page{i}.html": f"<html><body><p>Page {i} says the river rose {i} metres.</p>"
-                          "</body></html>" for i in range(3)}
+PAGES = {
+    f"page{i}.html": f"<html><body><p>Page {i} says the river rose {i} metres.</p></body></html>"
+    for i in range(3)
+}
 
 
 def _records(path: Path) -> list[tuple[str, str, bytes]]:
     """(type, WARC-Target-URI, payload) of every record, read by warcio."""
     with open(path, "rb") as fh:
-        return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "",
-                 r.content_stream().read()) for r in ArchiveIterator(fh)]
+        return [
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI") or "",
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(fh)
+        ]
 
 
 @pytest.fixture
@@ -45,10 +53,21 @@ def live(tmp_path: Path) -> Iterator[str]:
 
 
 def _ok(url: str, body: bytes, etag: str = '"v1"') -> FetchResult:
-    return FetchResult(url, FetchOutcome.OK, http_status=200, final_url=url,
-                       media_type="text/html", charset="utf-8", body=body,
-                       headers={"etag": etag, "content-type": "text/html; charset=utf-8",
-                                "content-encoding": "gzip", "content-length": "12"})
+    return FetchResult(
+        url,
+        FetchOutcome.OK,
+        http_status=200,
+        final_url=url,
+        media_type="text/html",
+        charset="utf-8",
+        body=body,
+        headers={
+            "etag": etag,
+            "content-type": "text/html; charset=utf-8",
+            "content-encoding": "gzip",
+            "content-length": "12",
+        },
+    )
 
 
 def test_record_keeps_body_validators_and_a_clean_warc_record(tmp_path: Path) -> None:
@@ -76,8 +95,9 @@ def test_same_body_again_is_not_stored_twice_and_failures_keep_no_body(tmp_path:
         again = store.record(_ok("http://a.test/x", b"same", etag='"v2"'))
         assert again.id == first.id
         assert again.etag == '"v2"'
-        gone = store.record(FetchResult("http://a.test/y", FetchOutcome.BROKEN, "HTTP 404",
-                                        http_status=404))
+        gone = store.record(
+            FetchResult("http://a.test/y", FetchOutcome.BROKEN, "HTTP 404", http_status=404)
+        )
         assert not gone.has_body
         assert store.body(gone) == b""
         assert [s.url for s in store.history()] == ["http://a.test/x", "http://a.test/y"]
@@ -112,10 +132,10 @@ def test_queued_records_are_all_on_disk_and_indexed_after_close(tmp_path: Path) 
 
 
 def test_a_full_queue_waits_for_the_writer_and_loses_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(store_writer, "QUEUE_BYTES", 3000)  # some bodies alone are larger
-    bodies = {f"http://a.test/{i}": bytes([65 + i % 26]) * 1000 * (1 + i % 5)
-              for i in range(60)}
+    bodies = {f"http://a.test/{i}": bytes([65 + i % 26]) * 1000 * (1 + i % 5) for i in range(60)}
 
     def run() -> None:
         with SnapshotStore(tmp_path / "s") as store:
@@ -142,7 +162,8 @@ def test_a_failed_write_is_raised_and_indexes_nothing(tmp_path: Path) -> None:
 
 
 def test_exported_warc_is_read_back_by_warcio_with_the_cited_urls(
-        tmp_path: Path, live: str) -> None:
+    tmp_path: Path, live: str
+) -> None:
     urls = [f"{live}/{name}" for name in PAGES]
     claims = write_claims(tmp_path / "claims.yaml", [(u, ["the river rose"]) for u in urls])
     store = tmp_path / ".factcheck"
@@ -167,17 +188,19 @@ def test_snapshots_list_shows_each_snapshot_of_a_url(tmp_path: Path, live: str) 
     [line] = run.stdout.splitlines()
     assert "  200  ok  sha256:" in line
     assert ".warc.gz@" in line
-    missing = run_cli("snapshots", "list", f"{live}/other.html",
-                      "--store", str(tmp_path / ".factcheck"))
+    missing = run_cli(
+        "snapshots", "list", f"{live}/other.html", "--store", str(tmp_path / ".factcheck")
+    )
     assert missing.code == 1
     assert "no snapshot of" in missing.stderr
 
 
-def test_a_run_leaves_every_snapshot_and_check_in_the_store(
-        tmp_path: Path, live: str) -> None:
+def test_a_run_leaves_every_snapshot_and_check_in_the_store(tmp_path: Path, live: str) -> None:
     urls = [f"{live}/{name}" for name in PAGES]
-    claims = write_claims(tmp_path / "claims.yaml", [(u, ["the river rose"]) for u in urls]
-                          + [(f"{live}/gone.html", [])])
+    claims = write_claims(
+        tmp_path / "claims.yaml",
+        [(u, ["the river rose"]) for u in urls] + [(f"{live}/gone.html", [])],
+    )
     assert run_cli("verify", str(claims), "--allow-private").code == 1
 
     with SnapshotStore(tmp_path / ".factcheck") as store:
@@ -192,15 +215,32 @@ def test_a_run_leaves_every_snapshot_and_check_in_the_store(
 
 def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
     urls = [f"{live}/{name}" for name in PAGES]
-    claims = write_claims(tmp_path / "claims.yaml",
-                          [(u, ["the river rose"]) for u in urls]
-                          + [(f"{live}/slow?seconds=60", [])])
+    claims = write_claims(
+        tmp_path / "claims.yaml",
+        [(u, ["the river rose"]) for u in urls] + [(f"{live}/slow?seconds=60", [])],
+    )
     store_dir = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "factcheck", "verify", str(claims), "--allow-private",
-         "--store", str(store_dir), "--timeout", "60", "--retries", "0"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "factcheck",
+            "verify",
+            str(claims),
+            "--allow-private",
+            "--store",
+            str(store_dir),
+            "--timeout",
+            "60",
+            "--retries",
+            "0",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for_rows(store_dir, 3, proc)
     finally:
@@ -219,9 +259,13 @@ def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
     assert sorted(uri for kind, uri, _ in records if kind == "response") == sorted(urls)
 
     # and the next run uses it: conditional requests for what the killed run kept
-    again = run_cli("verify", str(write_claims(tmp_path / "again.yaml",
-                                               [(u, ["the river rose"]) for u in urls])),
-                    "--allow-private", "--store", str(store_dir))
+    again = run_cli(
+        "verify",
+        str(write_claims(tmp_path / "again.yaml", [(u, ["the river rose"]) for u in urls])),
+        "--allow-private",
+        "--store",
+        str(store_dir),
+    )
     assert again.code == 0
 
 

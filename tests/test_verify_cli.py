@@ -67,7 +67,8 @@ def test_reasons_say_what_to_do(demo_run: Run, site: str) -> None:
     archived = citation(demo_run, "human-rights-law")
     assert archived["reason"] == "live URL: HTTP 404 Not Found; the archived copy has every quote"
     assert archived["suggestion"] == (
-        f"link the archived copy: {site}/archive/hikvision-human-rights.html")
+        f"link the archived copy: {site}/archive/hikvision-human-rights.html"
+    )
 
     assert citation(demo_run, "dead-links", 0)["reason"] == "HTTP 404 Not Found"
     assert citation(demo_run, "dead-links", 1)["reason"] == "HTTP 410 Gone"
@@ -75,7 +76,8 @@ def test_reasons_say_what_to_do(demo_run: Run, site: str) -> None:
     assert loop.startswith("redirect loop after 2 redirects")
     assert citation(demo_run, "bot-walls", 1)["reason"].startswith("HTTP 403: bot challenge")
     assert citation(demo_run, "server-trouble", 2)["reason"].startswith(
-        "unsupported content type application/json")
+        "unsupported content type application/json"
+    )
 
 
 def test_a_misquote_is_never_found(demo_run: Run) -> None:
@@ -93,7 +95,14 @@ def test_json_shape(demo_run: Run) -> None:
     first = data["claims"][0]
     assert set(first) >= {"id", "claim", "file", "line", "verdict", "citations"}
     assert set(first["citations"][0]) >= {
-        "url", "final_url", "http_status", "status", "reason", "archive_url", "quotes"}
+        "url",
+        "final_url",
+        "http_status",
+        "status",
+        "reason",
+        "archive_url",
+        "quotes",
+    }
     assert set(first["citations"][0]["quotes"][0]) >= {"text", "status", "score", "closest"}
 
 
@@ -112,8 +121,10 @@ def test_all_ok_exits_0_and_blocked_is_a_warning_unless_strict(claims_file, site
 
 
 def test_loopback_is_refused_without_allow_private(claims_file) -> None:  # type: ignore[no-untyped-def]
-    path = claims_file("claims:\n  - id: local\n    claim: x\n    citations:\n"
-                       "      - url: http://fixtures.test/notes.txt\n")
+    path = claims_file(
+        "claims:\n  - id: local\n    claim: x\n    citations:\n"
+        "      - url: http://fixtures.test/notes.txt\n"
+    )
     run = run_cli("verify", "--format", "json", "--retries", "0", str(path))
     assert run.code == 1
     result = run.json()["claims"][0]["citations"][0]
@@ -124,10 +135,13 @@ def test_loopback_is_refused_without_allow_private(claims_file) -> None:  # type
 def test_one_request_per_url_however_often_cited(claims_file, site: str) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    cite = ("    citations:\n      - url: http://fixtures.test/counted/article.html#section\n"
-            "        quote: five Xinjiang police projects\n")
-    path = claims_file("claims:\n" + "".join(
-        f"  - id: c{i}\n    claim: x\n{cite}" for i in range(3)))
+    cite = (
+        "    citations:\n      - url: http://fixtures.test/counted/article.html#section\n"
+        "        quote: five Xinjiang police projects\n"
+    )
+    path = claims_file(
+        "claims:\n" + "".join(f"  - id: c{i}\n    claim: x\n{cite}" for i in range(3))
+    )
     before = httpx.get(f"{site}/_hits").json().get("/counted/article.html", 0)
     run = run_cli("verify", *FAST, "--no-store", "--format", "json", str(path))
     assert run.statuses() == {"c0": ["ok"], "c1": ["ok"], "c2": ["ok"]}
@@ -142,14 +156,30 @@ def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_and_output_file(claims_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = claims_file("claims:\n  - id: fine\n    claim: ok\n    citations:\n"
-                       "      - url: http://fixtures.test/report.pdf\n"
-                       "        quote: deprived of their liberty in XUAR\n")
+    path = claims_file(
+        "claims:\n  - id: fine\n    claim: ok\n    citations:\n"
+        "      - url: http://fixtures.test/report.pdf\n"
+        "        quote: deprived of their liberty in XUAR\n"
+    )
     out = tmp_path / "report.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "factcheck", "verify", *FAST, "--format", "markdown",
-         "--output", str(out), str(path)],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            "-m",
+            "factcheck",
+            "verify",
+            *FAST,
+            "--format",
+            "markdown",
+            "--output",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.strip().endswith("1 claim, 1 citation: 1 ok")

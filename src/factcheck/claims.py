@@ -287,7 +287,8 @@ def _duplicate_ids(files: list[ClaimFile]) -> Iterator[ClaimFileError]:
         if claim.id in first:
             other = first[claim.id]
             yield ClaimFileError(
-                claim.file, claim.line,
+                claim.file,
+                claim.line,
                 f"duplicate claim id '{claim.id}' (first used at {other.file}:{other.line})",
             )
         else:

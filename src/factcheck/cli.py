@@ -41,68 +41,160 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
-              default=Format.TABLE.value, show_default=True, help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Seconds per request (connect, read); a request's total deadline is 3x.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=32, show_default=True,
-              help="Requests in flight at most.")
-@click.option("--per-host", type=click.IntRange(min=1), default=4, show_default=True,
-              help="Requests in flight to one host at most.")
-@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Retries for timeouts, resets, 408, 429 and 5xx.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024,
-              show_default=True, help="Largest body read, counted after decompression.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow loopback, private and link-local addresses (refused by default).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.TABLE.value,
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds per request (connect, read); a request's total deadline is 3x.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Requests in flight at most.",
+)
+@click.option(
+    "--per-host",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Requests in flight to one host at most.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries for timeouts, resets, 408, 429 and 5xx.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=50 * 1024 * 1024,
+    show_default=True,
+    help="Largest body read, counted after decompression.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow loopback, private and link-local addresses (refused by default).",
+)
 @click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
-@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
-              help="Let this one host (and port) past the address guard; repeatable.")
-@click.option("--max-retry-after", type=click.FloatRange(min=0), default=60.0,
-              show_default=True, help="Longest Retry-After honoured, in seconds; a longer "
-              "one ends the citation blocked or error with the reason.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Let this one host (and port) past the address guard; repeatable.",
+)
+@click.option(
+    "--max-retry-after",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Longest Retry-After honoured, in seconds; a longer "
+    "one ends the citation blocked or error with the reason.",
+)
 @click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL)).")
 @click.option("--probe-url", help="URL fetched to tell 'network unreachable' from dead links.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
-              "./pyproject.toml).")
-@click.option("--store", type=click.Path(file_okay=False),
-              help="Snapshot store folder (default: .factcheck/ beside the claims).")
-@click.option("--no-store", is_flag=True, help="Keep no snapshots and send no conditional "
-              "requests.")
-@click.option("--offline", is_flag=True,
-              help="Re-check against the latest stored snapshots, without any network.")
-@click.option("--find-archive", is_flag=True, help="Ask the Internet Archive for broken "
-              "citations and missing quotes; suggest the archive_url line.")
-@click.option("--archive-endpoint", default="https://web.archive.org", show_default=True,
-              help="Wayback Machine (CDX API and replay) base URL.")
-def verify(paths: tuple[str, ...], fmt: str, output: str | None, timeout: float,
-           concurrency: int, per_host: int, retries: int, max_bytes: int,
-           allow_private: bool, strict: bool, store: str | None, no_store: bool,
-           offline: bool, find_archive: bool, archive_endpoint: str,
-           **network: Any) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
+    "./pyproject.toml).",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Snapshot store folder (default: .factcheck/ beside the claims).",
+)
+@click.option(
+    "--no-store", is_flag=True, help="Keep no snapshots and send no conditional requests."
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Re-check against the latest stored snapshots, without any network.",
+)
+@click.option(
+    "--find-archive",
+    is_flag=True,
+    help="Ask the Internet Archive for broken "
+    "citations and missing quotes; suggest the archive_url line.",
+)
+@click.option(
+    "--archive-endpoint",
+    default="https://web.archive.org",
+    show_default=True,
+    help="Wayback Machine (CDX API and replay) base URL.",
+)
+def verify(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    timeout: float,
+    concurrency: int,
+    per_host: int,
+    retries: int,
+    max_bytes: int,
+    allow_private: bool,
+    strict: bool,
+    store: str | None,
+    no_store: bool,
+    offline: bool,
+    find_archive: bool,
+    archive_endpoint: str,
+    **network: Any,
+) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
 
     Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
     2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
     """
     files = _load(paths)
-    options = VerifyOptions(timeout=timeout, concurrency=concurrency, per_host=per_host,
-                            retries=retries, max_bytes=max_bytes,
-                            allow_private=allow_private, strict=strict,
-                            **_store_settings(paths, store, no_store, offline),
-                            find_archive=find_archive, archive_endpoint=archive_endpoint)
+    options = VerifyOptions(
+        timeout=timeout,
+        concurrency=concurrency,
+        per_host=per_host,
+        retries=retries,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        strict=strict,
+        **_store_settings(paths, store, no_store, offline),
+        find_archive=find_archive,
+        archive_endpoint=archive_endpoint,
+    )
     options = _network_settings(options, **network)
     report = _run(files, options)
     _emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, options.strict)))
 
 
-def _network_settings(options: VerifyOptions, allow_hosts: tuple[str, ...],
-                      max_retry_after: float, user_agent: str | None, probe_url: str | None,
-                      config_path: str | None) -> VerifyOptions:
+def _network_settings(
+    options: VerifyOptions,
+    allow_hosts: tuple[str, ...],
+    max_retry_after: float,
+    user_agent: str | None,
+    probe_url: str | None,
+    config_path: str | None,
+) -> VerifyOptions:
     """`options` with the network options and the configuration file (the command line
     wins over the file, the file over the built-in defaults)."""
     from click.core import ParameterSource
@@ -110,16 +202,20 @@ def _network_settings(options: VerifyOptions, allow_hosts: tuple[str, ...],
     from factcheck.config import load_config
 
     ctx = click.get_current_context()
-    explicit = {name for name in ctx.params
-                if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+    explicit = {
+        name for name in ctx.params if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+    }
     try:
         config = load_config(Path(config_path) if config_path else None)
     except ConfigError as exc:
         _fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
-    options = replace(options, allow_hosts=frozenset(allow_hosts),
-                      max_retry_after=max_retry_after,
-                      user_agent=user_agent or options.user_agent,
-                      probe_url=probe_url or options.probe_url)
+    options = replace(
+        options,
+        allow_hosts=frozenset(allow_hosts),
+        max_retry_after=max_retry_after,
+        user_agent=user_agent or options.user_agent,
+        probe_url=probe_url or options.probe_url,
+    )
     return config.apply(options, explicit)
 
 
@@ -158,10 +254,19 @@ def lint(paths: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
-              default=Format.TABLE.value, show_default=True, help="Report format.")
-@click.option("--fixtures", type=click.Path(file_okay=False, exists=True),
-              help="The fixtures folder (default: the project's fixtures/).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.TABLE.value,
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, exists=True),
+    help="The fixtures folder (default: the project's fixtures/).",
+)
 def demo(fmt: str, fixtures: str | None) -> None:
     """Serve fixtures/ on 127.0.0.1 and verify the fixture claims against it (no network).
 
@@ -175,8 +280,9 @@ def demo(fmt: str, fixtures: str | None) -> None:
             files = demo_claims(folder / "claims", base)
         except (ClaimFileError, ClaimFilesError) as exc:
             _fail(str(exc), ExitStatus.INVALID_INPUT)
-        options = VerifyOptions(timeout=2.0, retries=1, allow_private=True,
-                                check_connectivity=False)
+        options = VerifyOptions(
+            timeout=2.0, retries=1, allow_private=True, check_connectivity=False
+        )
         report = _run(files, options)
     _emit(report, Format(fmt), None)
 
@@ -186,18 +292,24 @@ def demo(fmt: str, fixtures: str | None) -> None:
 STORE_DIR = ".factcheck"
 
 
-def _store_settings(paths: tuple[str, ...], store: str | None, no_store: bool,
-                    offline: bool) -> dict[str, Any]:
+def _store_settings(
+    paths: tuple[str, ...], store: str | None, no_store: bool, offline: bool
+) -> dict[str, Any]:
     """VerifyOptions fields for the store options; exits 2 on a contradiction."""
     if no_store and (store or offline):
-        _fail("factcheck: --no-store cannot be combined with --store or --offline",
-              ExitStatus.INVALID_INPUT)
+        _fail(
+            "factcheck: --no-store cannot be combined with --store or --offline",
+            ExitStatus.INVALID_INPUT,
+        )
     if no_store:
         return {"store": None}
     folder = store or str(Path(paths[0] if paths else "claims").parent / STORE_DIR)
     if offline and not (Path(folder) / "index.sqlite").is_file():
-        _fail(f"factcheck: --offline needs a snapshot store; none at {folder} "
-              "(run once online, or pass --store)", ExitStatus.INVALID_INPUT)
+        _fail(
+            f"factcheck: --offline needs a snapshot store; none at {folder} "
+            "(run once online, or pass --store)",
+            ExitStatus.INVALID_INPUT,
+        )
     return {"store": folder, "offline": offline}
 
 
@@ -206,8 +318,13 @@ def snapshots() -> None:
     """The evidence kept by verify: list a URL's snapshots, export them as WARC."""
 
 
-_STORE_OPTION = click.option("--store", type=click.Path(file_okay=False), default=STORE_DIR,
-                             show_default=True, help="Snapshot store folder.")
+_STORE_OPTION = click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    default=STORE_DIR,
+    show_default=True,
+    help="Snapshot store folder.",
+)
 
 
 @snapshots.command("list")
@@ -224,13 +341,20 @@ def snapshots_list(url: str, store: str) -> None:
         _fail(f"no snapshot of {url} in {store}", ExitStatus.FAILED)
     for s in found:
         where = f"{s.warc_file}@{s.warc_offset}" if s.warc_file else "(no body kept)"
-        click.echo(f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
-                   f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}")
+        click.echo(
+            f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
+            f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}"
+        )
 
 
 @snapshots.command("export")
-@click.option("--warc", "warc", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The WARC file to write (gzip members; open it in pywb, ReplayWeb.page).")
+@click.option(
+    "--warc",
+    "warc",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The WARC file to write (gzip members; open it in pywb, ReplayWeb.page).",
+)
 @click.option("--url", help="Export the snapshots of this URL only.")
 @_STORE_OPTION
 def snapshots_export(warc: str, url: str | None, store: str) -> None:

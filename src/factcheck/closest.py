@@ -64,8 +64,10 @@ def _windows(needle: str, text: str) -> list[tuple[int, int]]:
         # No rare word is on the page: let rapidfuzz scan it with the quote's opening.
         found = fuzz.partial_ratio_alignment(needle[:120], text)
         return [(max(found.dest_start - size, 0), found.dest_end + 2 * size)] if found else []
-    return [(max(bucket * size - size, 0), (bucket + 2) * size + size)
-            for bucket, _ in votes.most_common(WINDOWS)]
+    return [
+        (max(bucket * size - size, 0), (bucket + 2) * size + size)
+        for bucket, _ in votes.most_common(WINDOWS)
+    ]
 
 
 def _realign(needle: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,7 +112,7 @@ def word_diff(quote: str, passage: str) -> str:
     a, b = _tokens(quote), _tokens(passage)
     out = ""
     for op in Levenshtein.opcodes([t[1] for t in a], [t[1] for t in b]):
-        old, new = a[op.src_start:op.src_end], b[op.dest_start:op.dest_end]
+        old, new = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
         if op.tag == "equal":
             piece, spaced = _join(new), new[0][2]
         else:
@@ -133,5 +135,6 @@ def _tokens(text: str) -> list[tuple[str, str, bool]]:
 
 
 def _join(tokens: list[tuple[str, str, bool]]) -> str:
-    return "".join((" " if spaced and i else "") + word
-                   for i, (word, _, spaced) in enumerate(tokens))
+    return "".join(
+        (" " if spaced and i else "") + word for i, (word, _, spaced) in enumerate(tokens)
+    )

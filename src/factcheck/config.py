@@ -29,14 +29,26 @@ from factcheck.models import VerifyOptions
 CONFIG_NAME = "factcheck.toml"
 # setting -> the types it accepts (bool is excluded from numbers on purpose)
 SETTINGS: dict[str, tuple[type, ...]] = {
-    "user_agent": (str,), "probe_url": (str,), "timeout": (int, float),
-    "concurrency": (int,), "per_host": (int,), "retries": (int,),
-    "max_retry_after": (int, float), "max_bytes": (int,), "strict": (bool,),
+    "user_agent": (str,),
+    "probe_url": (str,),
+    "timeout": (int, float),
+    "concurrency": (int,),
+    "per_host": (int,),
+    "retries": (int,),
+    "max_retry_after": (int, float),
+    "max_bytes": (int,),
+    "strict": (bool,),
 }
 
 # the least value that lets a run work (a concurrency of 0 would wait forever)
-MINIMUM: dict[str, float] = {"timeout": 0.1, "concurrency": 1, "per_host": 1, "retries": 0,
-                             "max_retry_after": 0, "max_bytes": 1}
+MINIMUM: dict[str, float] = {
+    "timeout": 0.1,
+    "concurrency": 1,
+    "per_host": 1,
+    "retries": 0,
+    "max_retry_after": 0,
+    "max_bytes": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +73,11 @@ def find_config(folder: Path) -> Path | None:
     if own.is_file():
         return own
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file() and "tool" in _read(pyproject) and \
-            "factcheck" in _read(pyproject)["tool"]:
+    if (
+        pyproject.is_file()
+        and "tool" in _read(pyproject)
+        and "factcheck" in _read(pyproject)["tool"]
+    ):
         return pyproject
     return None
 
@@ -112,7 +127,6 @@ def _headers(path: Path, table: object) -> dict[str, dict[str, str]]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: headers must be a table of hosts")
     for host, values in table.items():
-        if not isinstance(values, dict) or not all(
-                isinstance(v, str) for v in values.values()):
+        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
             raise ConfigError(f'{path}: headers."{host}" must be a table of strings')
     return {host.lower(): dict(values) for host, values in table.items()}

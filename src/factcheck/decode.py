@@ -35,8 +35,11 @@ def _detect(body: bytes) -> str:
     if best is None:
         return body.decode("utf-8", errors="replace")
     western = next((m for m in matches if m.encoding == "cp1252"), None)
-    if western is not None and western.chaos <= best.chaos + 0.05 and \
-            western.coherence >= best.coherence - 0.05:
+    if (
+        western is not None
+        and western.chaos <= best.chaos + 0.05
+        and western.coherence >= best.coherence - 0.05
+    ):
         return str(western)
     return str(best)
 
@@ -57,8 +60,13 @@ def _meta_charset(body: bytes) -> str | None:
 def _browser_alias(charset: str) -> str:
     """Browsers read these labels as their supersets (WHATWG Encoding Standard)."""
     name = codecs.lookup(charset).name
-    return {"gb2312": "gb18030", "gbk": "gb18030", "latin-1": "cp1252", "iso8859-1": "cp1252",
-            "ascii": "cp1252"}.get(name, name)
+    return {
+        "gb2312": "gb18030",
+        "gbk": "gb18030",
+        "latin-1": "cp1252",
+        "iso8859-1": "cp1252",
+        "ascii": "cp1252",
+    }.get(name, name)
 
 
 def _known(charset: str) -> bool:

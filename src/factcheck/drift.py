@@ -17,8 +17,9 @@ from factcheck.store import QuoteCheck, Snapshot, SnapshotStore
 _WORD = {QuoteStatus.MISSING: "missing", QuoteStatus.ALTERED: "altered"}
 
 
-def compare(result: CitationResult, store: SnapshotStore, url: str,
-            snapshot: Snapshot) -> CitationResult:
+def compare(
+    result: CitationResult, store: SnapshotStore, url: str, snapshot: Snapshot
+) -> CitationResult:
     """`result` with drift against earlier runs noted; unchanged when there is no history."""
     if result.status in (CitationStatus.QUOTE_MISSING, CitationStatus.QUOTE_ALTERED):
         return _drifted(result, store, url, snapshot)
@@ -33,8 +34,9 @@ def last_found(store: SnapshotStore, url: str, quotes: Iterable[str]) -> QuoteCh
     return max(found, key=lambda c: c.checked_at) if found else None
 
 
-def _drifted(result: CitationResult, store: SnapshotStore, url: str,
-             snapshot: Snapshot) -> CitationResult:
+def _drifted(
+    result: CitationResult, store: SnapshotStore, url: str, snapshot: Snapshot
+) -> CitationResult:
     for quote in result.quotes:
         if quote.status is QuoteStatus.FOUND:
             continue
@@ -43,15 +45,18 @@ def _drifted(result: CitationResult, store: SnapshotStore, url: str,
             continue
         found, since, stored = dates
         reason = f"quote found {found}, {_WORD[quote.status]} since {since}; {result.reason}"
-        suggestion = (f"the stored copy of {stored.date} has the quote: "
-                      f"factcheck snapshots export --url {url} --warc FILE; "
-                      "or add an archive_url")
+        suggestion = (
+            f"the stored copy of {stored.date} has the quote: "
+            f"factcheck snapshots export --url {url} --warc FILE; "
+            "or add an archive_url"
+        )
         return replace(result, reason=reason, suggestion=suggestion)
     return result
 
 
-def _drift_dates(store: SnapshotStore, url: str, quote: QuoteResult,
-                 snapshot: Snapshot) -> tuple[str, str, Snapshot] | None:
+def _drift_dates(
+    store: SnapshotStore, url: str, quote: QuoteResult, snapshot: Snapshot
+) -> tuple[str, str, Snapshot] | None:
     """(last day found, first day not found, the snapshot that had it), or None."""
     checks = store.quote_checks(url, quote.text)
     found = [c for c in checks if c.status == "found"]
@@ -66,16 +71,20 @@ def _drift_dates(store: SnapshotStore, url: str, quote: QuoteResult,
     return last.checked_at[:10], since[:10], stored
 
 
-def _changed_page(result: CitationResult, store: SnapshotStore, url: str,
-                  snapshot: Snapshot) -> CitationResult:
+def _changed_page(
+    result: CitationResult, store: SnapshotStore, url: str, snapshot: Snapshot
+) -> CitationResult:
     previous = store.last_check(url)
     if previous is None:
         return result
     _, earlier = previous
     if earlier.content_hash is None or earlier.content_hash == snapshot.content_hash:
         return result
-    return replace(result, reason=f"{result.reason}; the page changed since the snapshot of "
-                                  f"{earlier.date}, the quotes are unaffected")
+    return replace(
+        result,
+        reason=f"{result.reason}; the page changed since the snapshot of "
+        f"{earlier.date}, the quotes are unaffected",
+    )
 
 
 __all__ = ["compare", "last_found"]

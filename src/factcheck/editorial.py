@@ -16,13 +16,33 @@ MAX_GAP = 1500  # normalised characters an ellipsis may stand for
 MAX_INSERTION_WORDS = 6  # words of the page a bracketed insertion may stand for
 _IGNORED = re.compile(
     r"\s*[\[(]\s*(?:sic!?|emphasis (?:added|mine|ours|in (?:the )?original)|"
-    r"italics (?:added|mine|in original))\s*[\])]", re.I)
-_ELLIPSIS = re.compile(
-    r"\s*(?:[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,})\s*")
+    r"italics (?:added|mine|in original))\s*[\])]",
+    re.I,
+)
+_ELLIPSIS = re.compile(r"\s*(?:[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,})\s*")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 _SLOT = "\x00"
-_NEGATIONS = frozenset({"not", "no", "never", "n't", "none", "nor", "neither", "cannot",
-                        "without", "nothing", "nobody", "nowhere", "不", "没", "没有", "未", "无"})
+_NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "n't",
+        "none",
+        "nor",
+        "neither",
+        "cannot",
+        "without",
+        "nothing",
+        "nobody",
+        "nowhere",
+        "不",
+        "没",
+        "没有",
+        "未",
+        "无",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +123,9 @@ def find_exact(needle: str, text: str, start: int = 0, stop: int | None = None) 
     return spans
 
 
-def find_segment(segment: Segment, text: str, start: int = 0,
-                 stop: int | None = None) -> list[Span]:
+def find_segment(
+    segment: Segment, text: str, start: int = 0, stop: int | None = None
+) -> list[Span]:
     """Every occurrence of `segment` in text[start:stop], insertions read generously."""
     if not segment.insertions:
         return find_exact(segment.plain, text, start, stop)
@@ -113,9 +134,11 @@ def find_segment(segment: Segment, text: str, start: int = 0,
         # text when that stands just before the rest, else as the one word before.
         rest = Segment((segment.pieces[1].lstrip(),) + segment.pieces[2:], segment.insertions[1:])
         own = segment.insertions[0]
-        return [Span(_word_before(text, span.start, own), span.end)
-                for span in find_segment(rest, text, start, stop)
-                if _word_before(text, span.start, own) >= start]
+        return [
+            Span(_word_before(text, span.start, own), span.end)
+            for span in find_segment(rest, text, start, stop)
+            if _word_before(text, span.start, own) >= start
+        ]
     stop = len(text) if stop is None else stop
     pattern = _pattern(segment)
     anchor = max(segment.pieces, key=lambda p: len(p.strip())).strip()
@@ -125,15 +148,18 @@ def find_segment(segment: Segment, text: str, start: int = 0,
         lo, hi = max(start, hit.start - reach), min(stop, hit.end + reach)
         for found in pattern.finditer(text, lo, hi):
             span = Span(found.start(), found.end())
-            if found.start() <= hit.start < found.end() and span not in spans \
-                    and is_bounded(text, span.start, span.end):
+            if (
+                found.start() <= hit.start < found.end()
+                and span not in spans
+                and is_bounded(text, span.start, span.end)
+            ):
                 spans.append(span)
     return spans
 
 
 def _word_before(text: str, pos: int, own: str) -> int:
     """Where the insertion before `pos` starts: its own text if there, else one word."""
-    before = text[max(pos - len(own) - 1, 0):pos]
+    before = text[max(pos - len(own) - 1, 0) : pos]
     if before.rstrip().endswith(own):
         return pos - len(before) + len(before.rstrip()) - len(own)
     space = text.rfind(" ", 0, max(pos - 1, 0))
@@ -144,8 +170,7 @@ def _pattern(segment: Segment) -> re.Pattern[str]:
     words = rf"[^ ]{{1,50}}(?: [^ ]{{1,50}}){{0,{MAX_INSERTION_WORDS - 1}}}"
     parts = [re.escape(segment.pieces[0].lstrip())]
     last = len(segment.insertions) - 1
-    for index, (own, piece) in enumerate(zip(segment.insertions, segment.pieces[1:],
-                                             strict=True)):
+    for index, (own, piece) in enumerate(zip(segment.insertions, segment.pieces[1:], strict=True)):
         parts.append(f"(?:{re.escape(own)}|{words}?)")
         parts.append(re.escape(piece.rstrip() if index == last else piece))
     return re.compile("".join(parts))
@@ -160,8 +185,9 @@ def find_quote(segments: list[Segment], text: str) -> list[list[Span]]:
     for first in find_segment(segments[0], text):
         chain = [first]
         for segment in segments[1:]:
-            nexts = find_segment(segment, text, chain[-1].end,
-                                 min(len(text), chain[-1].end + MAX_GAP))
+            nexts = find_segment(
+                segment, text, chain[-1].end, min(len(text), chain[-1].end + MAX_GAP)
+            )
             if not nexts:
                 break
             chain.append(nexts[0])
@@ -174,7 +200,7 @@ def elided_negation(chain: list[Span], text: str) -> str | None:
     """The negation an ellipsis leaves out, when the words it stands for are only a few
     and one of them negates ("did [...] knowingly" for "did not knowingly")."""
     for left, right in zip(chain, chain[1:], strict=False):  # nothing for a single segment
-        words = re.findall(r"n't|\w+", text[left.end:right.start])
+        words = re.findall(r"n't|\w+", text[left.end : right.start])
         if 0 < len(words) <= 3 and _NEGATIONS.intersection(words):
             return " ".join(words)
     return None

@@ -112,7 +112,7 @@ def pdf_text(body: bytes) -> str:
 
 
 def _join_hyphenated(found: re.Match[str]) -> str:
-    """"imple-|mentation" is one word; "counter-|"extremism"" and "Sino-|American" keep
+    """ "imple-|mentation" is one word; "counter-|"extremism"" and "Sino-|American" keep
     their hyphen (a line end inside a compound is not a space either)."""
     before, after = found.group(1), found.group(2)
     return before + after if after.islower() else f"{before}-{after}"

@@ -98,8 +98,10 @@ class Fetcher:
             except Retryable as retry:
                 delay = retry_delay(attempt, retry.retry_after, cap)
                 if delay is None and retry.retry_after is not None:
-                    return replace(retry.result, reason=over_cap_reason(
-                        retry.result.reason, retry.retry_after, cap))
+                    return replace(
+                        retry.result,
+                        reason=over_cap_reason(retry.result.reason, retry.retry_after, cap),
+                    )
                 if attempt >= self.options.retries or delay is None:
                     return retry.result
                 attempt += 1
@@ -113,8 +115,13 @@ class Fetcher:
         for hops in range(MAX_REDIRECTS + 1):
             refusal = refusal_for_url(url, self.options.allow_private, self.options.allow_hosts)
             if refusal:
-                return FetchResult(seen[0], FetchOutcome.ERROR, f"refused: {refusal}",
-                                   final_url=url, redirects=hops)
+                return FetchResult(
+                    seen[0],
+                    FetchOutcome.ERROR,
+                    f"refused: {refusal}",
+                    final_url=url,
+                    redirects=hops,
+                )
             result, location = await self._request(url, seen[0], hops, headers)
             if location is None and not refreshed:
                 location = meta_refresh(result)
@@ -124,18 +131,27 @@ class Fetcher:
             all_permanent = all_permanent and result.http_status in PERMANENT_REDIRECTS
             url = strip_fragment(urljoin(url, location))
             if url in seen:
-                return FetchResult(seen[0], FetchOutcome.BROKEN,
-                                   f"redirect loop after {hops + 1} redirects (back to {url})",
-                                   http_status=result.http_status, final_url=url,
-                                   redirects=hops + 1)
+                return FetchResult(
+                    seen[0],
+                    FetchOutcome.BROKEN,
+                    f"redirect loop after {hops + 1} redirects (back to {url})",
+                    http_status=result.http_status,
+                    final_url=url,
+                    redirects=hops + 1,
+                )
             seen.append(url)
             permanent = url
-        return FetchResult(seen[0], FetchOutcome.BROKEN,
-                           f"too many redirects (more than {MAX_REDIRECTS})",
-                           final_url=url, redirects=MAX_REDIRECTS)
+        return FetchResult(
+            seen[0],
+            FetchOutcome.BROKEN,
+            f"too many redirects (more than {MAX_REDIRECTS})",
+            final_url=url,
+            redirects=MAX_REDIRECTS,
+        )
 
-    async def _request(self, url: str, original: str, hops: int,
-                       headers: dict[str, str]) -> tuple[FetchResult, str | None]:
+    async def _request(
+        self, url: str, original: str, hops: int, headers: dict[str, str]
+    ) -> tuple[FetchResult, str | None]:
         """One HTTP exchange: (result, redirect location or None). Raises Retryable."""
         host = urlsplit(url).netloc
         async with self._host_limit(host), self._global:
@@ -145,22 +161,34 @@ class Fetcher:
                 async with asyncio.timeout(self._deadline):
                     return await self._exchange(url, original, hops, headers)
             except TimeoutError:
-                raise Retryable(network_error(
-                    original, url, hops,
-                    f"timed out: no complete answer within {self._deadline:g} s",
-                    network=False)) from None
+                raise Retryable(
+                    network_error(
+                        original,
+                        url,
+                        hops,
+                        f"timed out: no complete answer within {self._deadline:g} s",
+                        network=False,
+                    )
+                ) from None
             except httpx.TimeoutException as exc:
                 if not isinstance(exc.__cause__, TimeoutError | None):
                     return self._transport_failure(original, url, hops, exc)
-                raise Retryable(network_error(
-                    original, url, hops, f"timed out ({type(exc).__name__})",
-                    network=isinstance(exc, httpx.ConnectTimeout))) from None
+                raise Retryable(
+                    network_error(
+                        original,
+                        url,
+                        hops,
+                        f"timed out ({type(exc).__name__})",
+                        network=isinstance(exc, httpx.ConnectTimeout),
+                    )
+                ) from None
             except (httpx.TransportError, aiohttp.ClientError, OSError) as exc:
                 return self._transport_failure(original, url, hops, exc)
 
     @staticmethod
-    def _transport_failure(original: str, url: str, hops: int,
-                           exc: BaseException) -> tuple[FetchResult, None]:
+    def _transport_failure(
+        original: str, url: str, hops: int, exc: BaseException
+    ) -> tuple[FetchResult, None]:
         result, retryable = transport_failure(original, url, hops, exc)
         if retryable:
             raise Retryable(result) from None
@@ -171,8 +199,9 @@ class Fetcher:
             self._host_limits[host] = asyncio.Semaphore(self.options.per_host)
         return self._host_limits[host]
 
-    async def _exchange(self, url: str, original: str, hops: int,
-                        headers: dict[str, str]) -> tuple[FetchResult, str | None]:
+    async def _exchange(
+        self, url: str, original: str, hops: int, headers: dict[str, str]
+    ) -> tuple[FetchResult, str | None]:
         """The exchange, with aiohttp's errors raised as the httpx-aiohttp transport maps them
         (httpx.ConnectError, httpx.ReadTimeout, ...), so their handling stays httpx's."""
         with map_aiohttp_exceptions():
@@ -182,12 +211,15 @@ class Fetcher:
             finally:
                 await response.aclose()
 
-    async def _outcome(self, response: httpx.Response, url: str, original: str,
-                       hops: int) -> tuple[FetchResult, str | None]:
+    async def _outcome(
+        self, response: httpx.Response, url: str, original: str, hops: int
+    ) -> tuple[FetchResult, str | None]:
         status = response.status_code
         if 300 <= status < 400 and "location" in response.headers:
-            return (FetchResult(original, FetchOutcome.OK, http_status=status),
-                    response.headers["location"])
+            return (
+                FetchResult(original, FetchOutcome.OK, http_status=status),
+                response.headers["location"],
+            )
         try:
             body = await read_body(response, self.options.max_bytes)
         except BodyTooLarge:
@@ -204,14 +236,25 @@ class Fetcher:
             extra = {**extra, **headers} if extra else headers
         answer = await self._open_session().get(url, headers=extra, allow_redirects=False)
         extensions = {"reason_phrase": answer.reason.encode()} if answer.reason else {}
-        return httpx.Response(answer.status, headers=answer.raw_headers,
-                              stream=_AiohttpBody(answer), extensions=extensions)
+        return httpx.Response(
+            answer.status,
+            headers=answer.raw_headers,
+            stream=_AiohttpBody(answer),
+            extensions=extensions,
+        )
 
     @staticmethod
-    def _unreadable(original: str, url: str, hops: int, response: httpx.Response,
-                    reason: str) -> FetchResult:
-        return FetchResult(original, FetchOutcome.ERROR, reason,
-                           http_status=response.status_code, final_url=url, redirects=hops)
+    def _unreadable(
+        original: str, url: str, hops: int, response: httpx.Response, reason: str
+    ) -> FetchResult:
+        return FetchResult(
+            original,
+            FetchOutcome.ERROR,
+            reason,
+            http_status=response.status_code,
+            final_url=url,
+            redirects=hops,
+        )
 
     def _headers(self, url: str) -> dict[str, str] | None:
         """This host's extra headers from the config file (the defaults are the session's)."""
@@ -231,10 +274,13 @@ class Fetcher:
         options = self.options
         t = options.timeout
         resolver = None if options.allow_private else GuardedResolver(options.allow_hosts)
-        connector = aiohttp.TCPConnector(limit=options.concurrency,
-                                         limit_per_host=options.per_host, resolver=resolver)
+        connector = aiohttp.TCPConnector(
+            limit=options.concurrency, limit_per_host=options.per_host, resolver=resolver
+        )
         return aiohttp.ClientSession(
-            connector=connector, headers=self._base_headers, auto_decompress=False,
+            connector=connector,
+            headers=self._base_headers,
+            auto_decompress=False,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # IP-literal hosts keep cookies too
             timeout=aiohttp.ClientTimeout(total=None, connect=t, sock_connect=t, sock_read=t),
         )
@@ -271,6 +317,12 @@ async def probe(url: str, timeout: float) -> bool:
 
 
 __all__ = [
-    "DEFAULT_USER_AGENT", "FetchOutcome", "FetchResult", "Fetcher", "parse_content_type",
-    "parse_retry_after", "probe", "strip_fragment",
+    "DEFAULT_USER_AGENT",
+    "FetchOutcome",
+    "FetchResult",
+    "Fetcher",
+    "parse_content_type",
+    "parse_retry_after",
+    "probe",
+    "strip_fragment",
 ]

@@ -24,8 +24,13 @@ from aiohttp import web
 from factcheck.models import ClaimFile
 
 PLACEHOLDER = "http://fixtures.test"  # the host fixture claim files cite; replaced on serving
-_TYPES = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
-          ".pdf": "application/pdf", ".json": "application/json"}
+_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+}
 
 
 def default_fixtures() -> Path:
@@ -53,8 +58,7 @@ def build_app(site: Path) -> web.Application:
         hits[request.path_qs] += 1
         code = int(request.match_info["code"])
         reason = "Request denied" if code == 999 else None  # as LinkedIn says it
-        return web.Response(status=code, reason=reason, text=f"status {code}",
-                            headers=_extra(code))
+        return web.Response(status=code, reason=reason, text=f"status {code}", headers=_extra(code))
 
     async def redirect(request: web.Request) -> web.Response:
         code = 301 if request.match_info["kind"] == "permanent" else 302
@@ -71,8 +75,12 @@ def build_app(site: Path) -> web.Application:
         return web.Response(text="too late")
 
     async def challenge(request: web.Request) -> web.Response:
-        return web.Response(status=403, text="<html><title>Just a moment...</title></html>",
-                            content_type="text/html", headers={"cf-mitigated": "challenge"})
+        return web.Response(
+            status=403,
+            text="<html><title>Just a moment...</title></html>",
+            content_type="text/html",
+            headers={"cf-mitigated": "challenge"},
+        )
 
     async def flaky(request: web.Request) -> web.StreamResponse:
         """Fails `times` times (503, or 429 with Retry-After), then serves the page."""
@@ -80,8 +88,11 @@ def build_app(site: Path) -> web.Application:
         hits[key] += 1
         if hits[key] <= int(request.query.get("times", "1")):
             code = int(request.query.get("code", "503"))
-            headers = {"Retry-After": _retry_after(request.query["retry_after"])} \
-                if "retry_after" in request.query else {}
+            headers = (
+                {"Retry-After": _retry_after(request.query["retry_after"])}
+                if "retry_after" in request.query
+                else {}
+            )
             return web.Response(status=code, text="try later", headers=headers)
         return await page(request)
 
@@ -107,17 +118,22 @@ def _add_hardening_routes(app: web.Application, site: Path, hits: Counter[str]) 
     async def encoded(request: web.Request) -> web.Response:
         body = (site / request.match_info["path"]).read_bytes()
         name = request.match_info["encoding"]
-        return web.Response(body=_compress(name, body), content_type="text/html",
-                            charset="utf-8", headers={"Content-Encoding": name.split("-")[0]})
+        return web.Response(
+            body=_compress(name, body),
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Content-Encoding": name.split("-")[0]},
+        )
 
     async def bomb(request: web.Request) -> web.StreamResponse:
         name = request.match_info["encoding"]
-        response = web.StreamResponse(headers={"Content-Type": "text/html",
-                                               "Content-Encoding": name})
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/html", "Content-Encoding": name}
+        )
         await response.prepare(request)
         data = _bomb(name)
         for start in range(0, len(data), 64 * 1024):
-            await response.write(data[start:start + 64 * 1024])
+            await response.write(data[start : start + 64 * 1024])
         await response.write_eof()
         return response
 
@@ -138,14 +154,21 @@ def _add_hardening_routes(app: web.Application, site: Path, hits: Counter[str]) 
 
     async def refresh(request: web.Request) -> web.Response:
         target = "/" + request.match_info["path"]
-        return web.Response(content_type="text/html", text=(
-            f'<html><head><meta http-equiv="refresh" content="0; url={target}">'
-            f"</head><body>Moved to <a href=\"{target}\">{target}</a></body></html>"))
+        return web.Response(
+            content_type="text/html",
+            text=(
+                f'<html><head><meta http-equiv="refresh" content="0; url={target}">'
+                f'</head><body>Moved to <a href="{target}">{target}</a></body></html>'
+            ),
+        )
 
     async def to_internal(request: web.Request) -> web.Response:
         where = request.match_info["where"]
-        target = "http://169.254.169.254/latest/meta-data/" if where == "metadata" \
+        target = (
+            "http://169.254.169.254/latest/meta-data/"
+            if where == "metadata"
             else f"http://127.0.0.1:{request.query['port']}/{request.query.get('path', '')}"
+        )
         return web.Response(status=302, headers={"Location": target})
 
     async def needs_header(request: web.Request) -> web.Response:

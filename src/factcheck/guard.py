@@ -37,14 +37,24 @@ def address_refusal(address: str) -> str | None:
     if ip.is_global:
         return None
     kind = next(
-        (name for name in ("unspecified", "loopback", "link_local", "private", "multicast",
-                      "reserved")
-         if getattr(ip, f"is_{name}")),
+        (
+            name
+            for name in (
+                "unspecified",
+                "loopback",
+                "link_local",
+                "private",
+                "multicast",
+                "reserved",
+            )
+            if getattr(ip, f"is_{name}")
+        ),
         "non-global",
     )
     article = "an" if kind.startswith("u") else "a"
-    return (f"{address} is {article} {kind.replace('_', '-')} address "
-            "(use --allow-private to allow it)")
+    return (
+        f"{address} is {article} {kind.replace('_', '-')} address (use --allow-private to allow it)"
+    )
 
 
 def host_allowed(host: str, port: int | None, allow_hosts: Collection[str]) -> bool:

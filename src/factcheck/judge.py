@@ -27,53 +27,80 @@ class PageCheck:
 def judge(citation: Citation, page: PageCheck) -> CitationResult:
     """The citation's status against one page (live or archived), with an actionable reason."""
     fetched = page.fetch
-    base = CitationResult(citation=citation, status=CitationStatus.OK, reason="",
-                          http_status=fetched.http_status, final_url=fetched.final_url,
-                          checked_url=fetched.url)
+    base = CitationResult(
+        citation=citation,
+        status=CitationStatus.OK,
+        reason="",
+        http_status=fetched.http_status,
+        final_url=fetched.final_url,
+        checked_url=fetched.url,
+    )
     if fetched.outcome is not FetchOutcome.OK:
-        return replace(base, status=_FETCH_STATUS[fetched.outcome], reason=fetched.reason,
-                       suggestion=_fetch_suggestion(fetched))
+        return replace(
+            base,
+            status=_FETCH_STATUS[fetched.outcome],
+            reason=fetched.reason,
+            suggestion=_fetch_suggestion(fetched),
+        )
     if page.unreadable:
         return replace(base, status=CitationStatus.ERROR, reason=page.unreadable)
     status, reason = _quote_verdict(page.quotes)
-    return replace(base, status=status, reason=_with_redirect_note(reason, fetched),
-                   quotes=page.quotes, suggestion=_quote_suggestion(status, fetched))
+    return replace(
+        base,
+        status=status,
+        reason=_with_redirect_note(reason, fetched),
+        quotes=page.quotes,
+        suggestion=_quote_suggestion(status, fetched),
+    )
 
 
-def judge_with_archive(citation: Citation, live: CitationResult,
-                       archive: PageCheck) -> CitationResult:
+def judge_with_archive(
+    citation: Citation, live: CitationResult, archive: PageCheck
+) -> CitationResult:
     """Use the archived copy when the live page failed and the copy carries every quote."""
     from_archive = judge(citation, archive)
     if from_archive.status is CitationStatus.OK:
         return CitationResult(
-            citation=citation, status=CitationStatus.ARCHIVED,
+            citation=citation,
+            status=CitationStatus.ARCHIVED,
             reason=f"live URL: {live.reason}; the archived copy has every quote"
-            if citation.quotes else f"live URL: {live.reason}; the archived copy answers",
-            http_status=live.http_status, final_url=live.final_url, quotes=from_archive.quotes,
+            if citation.quotes
+            else f"live URL: {live.reason}; the archived copy answers",
+            http_status=live.http_status,
+            final_url=live.final_url,
+            quotes=from_archive.quotes,
             checked_url=archive.fetch.url,
             suggestion=f"link the archived copy: {archive.fetch.url}",
         )
     return CitationResult(
-        citation=citation, status=live.status,
-        reason=f"{live.reason}; archived copy: {from_archive.status.value} "
-               f"({from_archive.reason})",
-        http_status=live.http_status, final_url=live.final_url, quotes=live.quotes,
-        checked_url=live.checked_url, suggestion=live.suggestion,
+        citation=citation,
+        status=live.status,
+        reason=f"{live.reason}; archived copy: {from_archive.status.value} ({from_archive.reason})",
+        http_status=live.http_status,
+        final_url=live.final_url,
+        quotes=live.quotes,
+        checked_url=live.checked_url,
+        suggestion=live.suggestion,
     )
 
 
 def _quote_verdict(quotes: tuple[QuoteResult, ...]) -> tuple[CitationStatus, str]:
     missing = [q for q in quotes if q.status is QuoteStatus.MISSING]
     altered = [q for q in quotes if q.status is QuoteStatus.ALTERED]
-    of = f" ({len(quotes) - len(missing) - len(altered)} of {len(quotes)} found)" \
-        if len(quotes) > 1 else ""
+    of = (
+        f" ({len(quotes) - len(missing) - len(altered)} of {len(quotes)} found)"
+        if len(quotes) > 1
+        else ""
+    )
     if missing:
         return CitationStatus.QUOTE_MISSING, _missing_reason(missing[0]) + of
     if altered:
         first = altered[0]
-        return (CitationStatus.QUOTE_ALTERED,
-                f"quote altered ({first.score:.0f}%): the page says "
-                f"\u201c{shorten(first.closest or '')}\u201d{of}")
+        return (
+            CitationStatus.QUOTE_ALTERED,
+            f"quote altered ({first.score:.0f}%): the page says "
+            f"\u201c{shorten(first.closest or '')}\u201d{of}",
+        )
     if not quotes:
         return CitationStatus.OK, "link works (no quote to check)"
     return CitationStatus.OK, "every quote found" if len(quotes) > 1 else "quote found"
@@ -83,8 +110,10 @@ def _missing_reason(quote: QuoteResult) -> str:
     if quote.note:
         return f"quote not found: {quote.note}"
     if quote.closest and quote.score:
-        return (f"quote not found; closest passage {quote.score:.0f}%: "
-                f"\u201c{shorten(quote.closest)}\u201d")
+        return (
+            f"quote not found; closest passage {quote.score:.0f}%: "
+            f"\u201c{shorten(quote.closest)}\u201d"
+        )
     return "quote not found on the page"
 
 

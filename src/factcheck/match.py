@@ -33,8 +33,9 @@ class PreparedPage:
     original: str
     normalised: str
     script_text: str = ""
-    index: NormalisedText = field(default_factory=lambda: NormalisedText(""), repr=False,
-                                  compare=False)
+    index: NormalisedText = field(
+        default_factory=lambda: NormalisedText(""), repr=False, compare=False
+    )
 
     @cached_property
     def scripts_normalised(self) -> str:
@@ -51,8 +52,7 @@ def _unescape(found: re.Match[str]) -> str:
 def prepare_page(text: str, script_text: str = "") -> PreparedPage:
     """Normalise a page's text once so that every quote searches the same string."""
     index = NormalisedText.build(text)
-    return PreparedPage(original=text, normalised=index.text, script_text=script_text,
-                        index=index)
+    return PreparedPage(original=text, normalised=index.text, script_text=script_text, index=index)
 
 
 def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> QuoteResult:
@@ -60,8 +60,12 @@ def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> Quote
     altered (closest passage, score, word diff) or missing (closest passage, if any)."""
     segments = parse_quote(quote)
     if not segments:
-        return QuoteResult(text=quote, status=QuoteStatus.MISSING, score=0.0,
-                           note="the quote is empty once editorial marks are removed")
+        return QuoteResult(
+            text=quote,
+            status=QuoteStatus.MISSING,
+            score=0.0,
+            note="the quote is empty once editorial marks are removed",
+        )
     chains = find_quote(segments, page.normalised)
     flipped = [c for c in chains if len(c) > 1 and elided_negation(c, page.normalised)]
     good = [c for c in chains if c not in flipped]
@@ -74,24 +78,36 @@ def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> Quote
 
 def _original(page: PreparedPage, start: int, end: int) -> str:
     index = page.index
-    return page.original[index.to_original(start):index.to_original(end, end=True)]
+    return page.original[index.to_original(start) : index.to_original(end, end=True)]
 
 
-def _found(quote: str, page: PreparedPage, chains: list[list[Span]],
-           url: str | None) -> QuoteResult:
+def _found(
+    quote: str, page: PreparedPage, chains: list[list[Span]], url: str | None
+) -> QuoteResult:
     chain = chains[0]
     passage = _original(page, chain[0].start, chain[-1].end)
     link = fragment_url(url, [_original(page, s.start, s.end) for s in chain]) if url else None
-    return QuoteResult(text=quote, status=QuoteStatus.FOUND, score=100.0, closest=passage,
-                       occurrences=len(chains), fragment_url=link)
+    return QuoteResult(
+        text=quote,
+        status=QuoteStatus.FOUND,
+        score=100.0,
+        closest=passage,
+        occurrences=len(chains),
+        fragment_url=link,
+    )
 
 
 def _elided(quote: str, page: PreparedPage, chain: list[Span]) -> QuoteResult:
     passage = _original(page, chain[0].start, chain[-1].end)
     words = elided_negation(chain, page.normalised)
-    return QuoteResult(text=quote, status=QuoteStatus.ALTERED, score=90.0, closest=passage,
-                       diff=word_diff(readable(quote), passage),
-                       note=f'the ellipsis leaves out a negation ("{words}")')
+    return QuoteResult(
+        text=quote,
+        status=QuoteStatus.ALTERED,
+        score=90.0,
+        closest=passage,
+        diff=word_diff(readable(quote), passage),
+        note=f'the ellipsis leaves out a negation ("{words}")',
+    )
 
 
 def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult:
@@ -99,19 +115,33 @@ def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> Quote
     if len(segments) > 1:
         missing = [s.plain for s in segments if not find_quote([s], page.normalised)]
         if not missing:
-            return QuoteResult(text=quote, status=QuoteStatus.ALTERED, score=90.0,
-                               note="each part of the quote is on the page, but not in this "
-                                    "order or not close together")
+            return QuoteResult(
+                text=quote,
+                status=QuoteStatus.ALTERED,
+                score=90.0,
+                note="each part of the quote is on the page, but not in this "
+                "order or not close together",
+            )
         if len(missing) == 1:
             needle = shown = missing[0]
     passage = closest_passage(needle, page.normalised)
     score = passage.score if passage else 0.0
     closest = _original(page, passage.start, passage.end) if passage else None
     if score >= ALTERED_THRESHOLD and closest is not None:
-        return QuoteResult(text=quote, status=QuoteStatus.ALTERED, score=score,
-                           closest=closest, diff=word_diff(shown, closest))
-    return QuoteResult(text=quote, status=QuoteStatus.MISSING, score=score, closest=closest,
-                       note=_script_note(segments, page))
+        return QuoteResult(
+            text=quote,
+            status=QuoteStatus.ALTERED,
+            score=score,
+            closest=closest,
+            diff=word_diff(shown, closest),
+        )
+    return QuoteResult(
+        text=quote,
+        status=QuoteStatus.MISSING,
+        score=score,
+        closest=closest,
+        note=_script_note(segments, page),
+    )
 
 
 def _script_note(segments: list[Segment], page: PreparedPage) -> str | None:
@@ -119,6 +149,8 @@ def _script_note(segments: list[Segment], page: PreparedPage) -> str | None:
     if not page.script_text or not find_quote(segments, page.scripts_normalised):
         return None
     if len(page.normalised) < NEARLY_EMPTY:
-        return ("the page's visible text is nearly empty but the quote appears in its "
-                "scripts: the page is rendered by JavaScript")
+        return (
+            "the page's visible text is nearly empty but the quote appears in its "
+            "scripts: the page is rendered by JavaScript"
+        )
     return "the quote appears only in the page's scripts (it may be shown by JavaScript)"

@@ -24,8 +24,10 @@ UNSPACED = CJK + "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 # Superscripts keep their meaning apart from plain digits ("10²" is not "102").
 _PRE = {ord(c): "^" + d for c, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)}
 _PRE.update({ord(c): "_" + d for c, d in zip("₀₁₂₃₄₅₆₇₈₉", "0123456789", strict=True)})
-_QUOTE_MARKS = "'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb" \
+_QUOTE_MARKS = (
+    "'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb"
     "\u2039\u203a\u00b4`\u300c\u300d\u300e\u300f\u301d\u301e"
+)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63"
 _TABLE: dict[int, str | None] = dict.fromkeys(map(ord, _QUOTE_MARKS), '"')
 _TABLE.update(dict.fromkeys(map(ord, _DASHES), "-"))
@@ -166,7 +168,7 @@ class NormalisedText:
         """Where an ASCII chunk's original has more whitespace than one space, and how much
         normalisation has removed by the word after it."""
         if chunk.shifts is None:
-            text = self.original[chunk.orig_start:chunk.orig_end]
+            text = self.original[chunk.orig_start : chunk.orig_end]
             norms, removed, total = [], [], 0
             lead = len(text) - len(text.lstrip())
             if lead:
@@ -186,7 +188,7 @@ class NormalisedText:
     def _tokens(self, chunk: _Chunk) -> tuple[list[tuple[int, int, int, int]], list[int]]:
         """Per-word offsets of a chunk, computed the first time the chunk is needed."""
         if chunk.tokens is None or chunk.starts is None:
-            text = self.original[chunk.orig_start:chunk.orig_end]
+            text = self.original[chunk.orig_start : chunk.orig_end]
             tokens: list[tuple[int, int, int, int]] = []
             length, last, last_ascii = 0, "", False
             for found in _NON_SPACE.finditer(text):

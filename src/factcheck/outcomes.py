@@ -21,9 +21,15 @@ from factcheck.guard import BlockedAddressError
 BLOCKED_CODES = frozenset({401, 403, 429, 999})
 RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
 CHALLENGE_MARKERS = (
-    "cf-browser-verification", "challenge-platform", "cf_chl_opt", "just a moment...",
-    "enable javascript and cookies to continue", "checking your browser before accessing",
-    "px-captcha", "_incapsula_resource", "ddos protection by",
+    "cf-browser-verification",
+    "challenge-platform",
+    "cf_chl_opt",
+    "just a moment...",
+    "enable javascript and cookies to continue",
+    "checking your browser before accessing",
+    "px-captcha",
+    "_incapsula_resource",
+    "ddos protection by",
 )
 # A challenge page is small, and it is nothing but the challenge: its markers sit in the
 # <title> and the first lines of <body>. Scanning only its start costs a quarter of a full
@@ -33,8 +39,9 @@ CHALLENGE_PAGE_MAX = 64 * 1024
 CHALLENGE_WINDOW = 16 * 1024
 _META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
 _REFRESH = re.compile(rb"""http-equiv\s*=\s*["']?refresh""", re.I)
-_REFRESH_URL = re.compile(rb"""content\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?([^"'>\s]+)""",
-                          re.I)
+_REFRESH_URL = re.compile(
+    rb"""content\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?([^"'>\s]+)""", re.I
+)
 
 
 class FetchOutcome(StrEnum):
@@ -82,8 +89,9 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return message.get_content_type(), charset if isinstance(charset, str) else None
 
 
-def judge_response(original: str, url: str, hops: int, response: httpx.Response,
-                   body: bytes) -> FetchResult:
+def judge_response(
+    original: str, url: str, hops: int, response: httpx.Response, body: bytes
+) -> FetchResult:
     """The outcome of one final (non-redirect) answer; raises Retryable for 408/429/5xx."""
     from factcheck.retry import parse_retry_after
 
@@ -91,11 +99,26 @@ def judge_response(original: str, url: str, hops: int, response: httpx.Response,
     media_type, charset = parse_content_type(response.headers.get("content-type"))
     headers = {k.lower(): v for k, v in response.headers.items()}
     if status == 304:
-        return FetchResult(original, FetchOutcome.NOT_MODIFIED, "HTTP 304 Not Modified",
-                           http_status=304, final_url=url, redirects=hops, headers=headers)
-    base = FetchResult(original, FetchOutcome.OK, http_status=status, final_url=url,
-                       media_type=media_type, charset=charset, body=body, redirects=hops,
-                       headers=headers)
+        return FetchResult(
+            original,
+            FetchOutcome.NOT_MODIFIED,
+            "HTTP 304 Not Modified",
+            http_status=304,
+            final_url=url,
+            redirects=hops,
+            headers=headers,
+        )
+    base = FetchResult(
+        original,
+        FetchOutcome.OK,
+        http_status=status,
+        final_url=url,
+        media_type=media_type,
+        charset=charset,
+        body=body,
+        redirects=hops,
+        headers=headers,
+    )
     challenge = _challenge(headers, body, status)
     if challenge:
         return replace(base, outcome=FetchOutcome.BLOCKED, reason=challenge, body=b"")
@@ -107,8 +130,12 @@ def judge_response(original: str, url: str, hops: int, response: httpx.Response,
         retry_after = parse_retry_after(headers.get("retry-after"))
         raise Retryable(replace(base, outcome=outcome, reason=reason, body=b""), retry_after)
     if status in BLOCKED_CODES:
-        return replace(base, outcome=FetchOutcome.BLOCKED, body=b"",
-                       reason=f"{reason}: the site refused the request")
+        return replace(
+            base,
+            outcome=FetchOutcome.BLOCKED,
+            body=b"",
+            reason=f"{reason}: the site refused the request",
+        )
     outcome = FetchOutcome.ERROR if status >= 500 else FetchOutcome.BROKEN
     return replace(base, outcome=outcome, reason=reason, body=b"")
 
@@ -131,10 +158,13 @@ def http_reason(response: httpx.Response) -> str:
 
 def meta_refresh(result: FetchResult) -> str | None:
     """The same-site page an HTML page's <meta http-equiv="refresh"> sends the reader to."""
-    if result.outcome is not FetchOutcome.OK or result.media_type not in (
-            "text/html", "application/xhtml+xml") or not result.final_url:
+    if (
+        result.outcome is not FetchOutcome.OK
+        or result.media_type not in ("text/html", "application/xhtml+xml")
+        or not result.final_url
+    ):
         return None
-    head = result.body[:16 * 1024]
+    head = result.body[: 16 * 1024]
     if b"refresh" not in head.lower():  # most pages: skip the tag scan
         return None
     for tag in _META_TAG.findall(head):
@@ -147,36 +177,60 @@ def meta_refresh(result: FetchResult) -> str | None:
     return None
 
 
-def network_error(original: str, url: str, hops: int, reason: str,
-                  network: bool) -> FetchResult:
+def network_error(original: str, url: str, hops: int, reason: str, network: bool) -> FetchResult:
     """An ERROR result for a failure below HTTP (`network`: before any answer)."""
-    return FetchResult(original, FetchOutcome.ERROR, reason, final_url=url, redirects=hops,
-                       network_failure=network)
+    return FetchResult(
+        original, FetchOutcome.ERROR, reason, final_url=url, redirects=hops, network_failure=network
+    )
 
 
-def transport_failure(original: str, url: str, hops: int,
-                      exc: BaseException) -> tuple[FetchResult, bool]:
+def transport_failure(
+    original: str, url: str, hops: int, exc: BaseException
+) -> tuple[FetchResult, bool]:
     """The result for a failure below HTTP, and whether trying again could help."""
     cause = root_cause(exc)
     if isinstance(cause, BlockedAddressError):
-        return FetchResult(original, FetchOutcome.ERROR, f"refused: {cause}", final_url=url,
-                           redirects=hops), False
+        return FetchResult(
+            original, FetchOutcome.ERROR, f"refused: {cause}", final_url=url, redirects=hops
+        ), False
     text = str(cause) or type(cause).__name__
     if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-        return FetchResult(original, FetchOutcome.ERROR, f"TLS failure: {text}",
-                           final_url=url, redirects=hops), False
+        return FetchResult(
+            original, FetchOutcome.ERROR, f"TLS failure: {text}", final_url=url, redirects=hops
+        ), False
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or \
-            "temporary failure in name resolution" in lowered or "no address" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or "temporary failure in name resolution" in lowered
+        or "no address" in lowered
+    ):
         host = urlsplit(url).hostname
-        return FetchResult(original, FetchOutcome.BROKEN, f"unknown host {host}",
-                           final_url=url, redirects=hops, network_failure=True), False
+        return FetchResult(
+            original,
+            FetchOutcome.BROKEN,
+            f"unknown host {host}",
+            final_url=url,
+            redirects=hops,
+            network_failure=True,
+        ), False
     if isinstance(cause, ConnectionRefusedError) or "connection refused" in lowered:
-        return FetchResult(original, FetchOutcome.BROKEN, "connection refused",
-                           final_url=url, redirects=hops, network_failure=True), False
-    return FetchResult(original, FetchOutcome.ERROR, f"connection failed: {text}",
-                       final_url=url, redirects=hops,
-                       network_failure=isinstance(exc, httpx.ConnectError)), True
+        return FetchResult(
+            original,
+            FetchOutcome.BROKEN,
+            "connection refused",
+            final_url=url,
+            redirects=hops,
+            network_failure=True,
+        ), False
+    return FetchResult(
+        original,
+        FetchOutcome.ERROR,
+        f"connection failed: {text}",
+        final_url=url,
+        redirects=hops,
+        network_failure=isinstance(exc, httpx.ConnectError),
+    ), True
 
 
 def root_cause(exc: BaseException) -> BaseException:

@@ -26,8 +26,11 @@ def read_page(fetched: FetchResult) -> ReadPage:
         return ReadPage(fetched)
     media_type = fetched.media_type or sniff_media_type(fetched.body)
     if media_type not in SUPPORTED_TYPES:
-        return ReadPage(fetched, unreadable=f"unsupported content type {media_type}: "
-                                            "quotes can be checked in HTML, PDF and plain text")
+        return ReadPage(
+            fetched,
+            unreadable=f"unsupported content type {media_type}: "
+            "quotes can be checked in HTML, PDF and plain text",
+        )
     try:
         page = extract(fetched.body, media_type, fetched.charset)
     except UnreadableContentError as exc:

@@ -32,8 +32,7 @@ RESCUABLE = frozenset({CitationStatus.BROKEN, CitationStatus.QUOTE_MISSING})
 class Fetches(Protocol):
     """Anything that fetches a URL the way `Fetcher.fetch` does."""
 
-    async def fetch(self, url: str,
-                    headers: Mapping[str, str] | None = None) -> FetchResult: ...
+    async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> FetchResult: ...
 
 
 def conditional_headers(snapshot: Snapshot | None) -> dict[str, str]:
@@ -67,12 +66,14 @@ class SnapshotFetcher:
         if self.offline:
             return await self._offline(key)
         stored = self.store.latest(key, with_body=True)
-        answer = await self.fetcher.fetch(key, {**(headers or {}),
-                                                **conditional_headers(stored)})
+        answer = await self.fetcher.fetch(key, {**(headers or {}), **conditional_headers(stored)})
         if answer.outcome is FetchOutcome.NOT_MODIFIED:
             if stored is None:
-                return replace(answer, outcome=FetchOutcome.ERROR,
-                               reason="HTTP 304 to a request that was not conditional")
+                return replace(
+                    answer,
+                    outcome=FetchOutcome.ERROR,
+                    reason="HTTP 304 to a request that was not conditional",
+                )
             self.not_modified += 1
             snapshot = self.store.confirm(stored, answer)
             self.used[key] = snapshot
@@ -98,9 +99,13 @@ class SnapshotFetcher:
         """The FetchResult `snapshot` was made from, body read back from its WARC record
         unless given."""
         return FetchResult(
-            snapshot.url, FetchOutcome(snapshot.outcome), snapshot.reason,
-            http_status=snapshot.http_status, final_url=snapshot.final_url,
-            media_type=snapshot.media_type, charset=snapshot.charset,
+            snapshot.url,
+            FetchOutcome(snapshot.outcome),
+            snapshot.reason,
+            http_status=snapshot.http_status,
+            final_url=snapshot.final_url,
+            media_type=snapshot.media_type,
+            charset=snapshot.charset,
             body=self.store.body(snapshot) if body is None else body,
             permanent_redirect=snapshot.permanent_redirect,
         )
@@ -112,47 +117,53 @@ class Evidence:
     Without a store (`store` None) `source` is the plain fetcher and `review` changes nothing.
     """
 
-    def __init__(self, fetcher: Fetches, options: VerifyOptions,
-                 store: SnapshotStore | None) -> None:
+    def __init__(
+        self, fetcher: Fetches, options: VerifyOptions, store: SnapshotStore | None
+    ) -> None:
         self.fetcher = fetcher
         self.options = options
         self.store = store
         self.snapshots = SnapshotFetcher(fetcher, store, options.offline) if store else None
         self.source: Fetches = self.snapshots or fetcher
 
-    async def review(self, citation: Citation, result: CitationResult,
-                     page: PageFn) -> CitationResult:
+    async def review(
+        self, citation: Citation, result: CitationResult, page: PageFn
+    ) -> CitationResult:
         """`result` dated by its snapshot, with drift noted and quote checks kept."""
         if self.snapshots is not None and self.store is not None:
             key = strip_fragment(result.checked_url or citation.url)
             snapshot = self.snapshots.used.get(key)
             if snapshot is not None:
                 result = self._with_snapshot(result, snapshot, key)
-        if self.options.find_archive and not self.options.offline and \
-                result.status in RESCUABLE:
+        if self.options.find_archive and not self.options.offline and result.status in RESCUABLE:
             when = self._found_date(citation) or datetime.now(UTC)
-            result = await wayback.rescue(citation, result, page, self.fetcher,
-                                          self.options.archive_endpoint, when)
+            result = await wayback.rescue(
+                citation, result, page, self.fetcher, self.options.archive_endpoint, when
+            )
         return result
 
-    def _with_snapshot(self, result: CitationResult, snapshot: Snapshot,
-                       key: str) -> CitationResult:
+    def _with_snapshot(
+        self, result: CitationResult, snapshot: Snapshot, key: str
+    ) -> CitationResult:
         assert self.store is not None
         result = replace(result, snapshot_date=snapshot.date)
         if self.options.offline:
-            return replace(result, reason=f"{result.reason} (offline: snapshot of "
-                                          f"{snapshot.date})")
+            return replace(result, reason=f"{result.reason} (offline: snapshot of {snapshot.date})")
         result = drift.compare(result, self.store, key, snapshot)
-        self.store.record_checks(key, snapshot.id,
-                                 [(q.text, q.status.value) for q in result.quotes])
+        self.store.record_checks(
+            key, snapshot.id, [(q.text, q.status.value) for q in result.quotes]
+        )
         return result
 
     def _found_date(self, citation: Citation) -> datetime | None:
         if self.store is None:
             return None
         found = drift.last_found(self.store, strip_fragment(citation.url), citation.quotes)
-        return datetime.strptime(found.checked_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) \
-            if found else None
+        return (
+            datetime.strptime(found.checked_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            if found
+            else None
+        )
 
     def close(self) -> None:
         if self.store is not None:

@@ -180,8 +180,9 @@ class SnapshotStore:
             self._db.close()
             self._db = None
         if writer is not None and writer.error is not None:
-            raise StoreError(f"{self.root}: could not write snapshots "
-                             f"({writer.error})") from writer.error
+            raise StoreError(
+                f"{self.root}: could not write snapshots ({writer.error})"
+            ) from writer.error
 
     def exists(self) -> bool:
         return (self.root / INDEX).is_file()
@@ -199,8 +200,12 @@ class SnapshotStore:
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.root / INDEX}: not a readable index ({exc})") from exc
             db.row_factory = sqlite3.Row
-            self._known = frozenset(row[0] for row in db.execute(
-                "SELECT url FROM snapshots UNION SELECT url FROM quote_checks"))
+            self._known = frozenset(
+                row[0]
+                for row in db.execute(
+                    "SELECT url FROM snapshots UNION SELECT url FROM quote_checks"
+                )
+            )
             self._db = db
         return self._db
 
@@ -215,8 +220,11 @@ class SnapshotStore:
         if db is None or url not in self._known:
             return None
         where = " AND warc_file IS NOT NULL" if with_body else ""
-        row = db.execute(f"SELECT * FROM snapshots WHERE url = ?{where} "
-                         "ORDER BY last_seen_at DESC, id DESC LIMIT 1", (url,)).fetchone()
+        row = db.execute(
+            f"SELECT * FROM snapshots WHERE url = ?{where} "
+            "ORDER BY last_seen_at DESC, id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
         return _snapshot(row) if row else None
 
     def history(self, url: str | None = None) -> list[Snapshot]:
@@ -228,8 +236,9 @@ class SnapshotStore:
         if url is None:
             rows = db.execute("SELECT * FROM snapshots ORDER BY fetched_at, id")
         else:
-            rows = db.execute("SELECT * FROM snapshots WHERE url = ? ORDER BY fetched_at, id",
-                              (url,))
+            rows = db.execute(
+                "SELECT * FROM snapshots WHERE url = ? ORDER BY fetched_at, id", (url,)
+            )
         return [_snapshot(r) for r in rows]
 
     def snapshot(self, snapshot_id: int) -> Snapshot | None:
@@ -237,10 +246,14 @@ class SnapshotStore:
         if snapshot_id < 0:
             self.flush()
             snapshot_id = self._ids.get(snapshot_id) or (
-                self._writer.resolve(snapshot_id) if self._writer else -1)
+                self._writer.resolve(snapshot_id) if self._writer else -1
+            )
         db = self._connect(create=False)
-        row = db.execute("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone() \
-            if db else None
+        row = (
+            db.execute("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+            if db
+            else None
+        )
         return _snapshot(row) if row else None
 
     def body(self, snapshot: Snapshot) -> bytes:
@@ -268,24 +281,31 @@ class SnapshotStore:
         db = self._connect(create=False)
         if db is None or (before_run and url not in self._known):
             return []
-        rows = db.execute("SELECT * FROM quote_checks WHERE url = ? AND quote = ? AND run_id != ?"
-                          " ORDER BY checked_at, id",
-                          (url, quote, self.run_id if before_run else ""))
-        return [QuoteCheck(r["run_id"], r["quote"], r["status"], r["checked_at"],
-                           r["snapshot_id"]) for r in rows]
+        rows = db.execute(
+            "SELECT * FROM quote_checks WHERE url = ? AND quote = ? AND run_id != ?"
+            " ORDER BY checked_at, id",
+            (url, quote, self.run_id if before_run else ""),
+        )
+        return [
+            QuoteCheck(r["run_id"], r["quote"], r["status"], r["checked_at"], r["snapshot_id"])
+            for r in rows
+        ]
 
     def last_check(self, url: str) -> tuple[QuoteCheck, Snapshot] | None:
         """The latest check at `url` from an earlier run, with the snapshot it judged."""
         db = self._connect(create=False)
         if db is None or url not in self._known:
             return None
-        row = db.execute("SELECT * FROM quote_checks WHERE url = ? AND run_id != ? "
-                         "ORDER BY checked_at DESC, id DESC LIMIT 1",
-                         (url, self.run_id)).fetchone()
+        row = db.execute(
+            "SELECT * FROM quote_checks WHERE url = ? AND run_id != ? "
+            "ORDER BY checked_at DESC, id DESC LIMIT 1",
+            (url, self.run_id),
+        ).fetchone()
         if row is None:
             return None
-        check = QuoteCheck(row["run_id"], row["quote"], row["status"], row["checked_at"],
-                           row["snapshot_id"])
+        check = QuoteCheck(
+            row["run_id"], row["quote"], row["status"], row["checked_at"], row["snapshot_id"]
+        )
         snapshot = self.snapshot(check.snapshot_id)
         return (check, snapshot) if snapshot else None
 
@@ -305,11 +325,25 @@ class SnapshotStore:
             return self.confirm(previous, result)
         writer = self._writer_thread()
         now = utc_now()
-        snapshot = Snapshot(next(self._pending), result.url, now, now, result.outcome.value,
-                            result.reason, result.http_status, result.final_url,
-                            result.permanent_redirect, result.media_type, result.charset,
-                            result.headers.get("etag"), result.headers.get("last-modified"),
-                            digest, writer.warc_name if has_body else None, None, None)
+        snapshot = Snapshot(
+            next(self._pending),
+            result.url,
+            now,
+            now,
+            result.outcome.value,
+            result.reason,
+            result.http_status,
+            result.final_url,
+            result.permanent_redirect,
+            result.media_type,
+            result.charset,
+            result.headers.get("etag"),
+            result.headers.get("last-modified"),
+            digest,
+            writer.warc_name if has_body else None,
+            None,
+            None,
+        )
         writer.put(NewSnapshot(snapshot.id, _columns(snapshot), result if has_body else None))
         return self._remember(snapshot)
 
@@ -324,12 +358,13 @@ class SnapshotStore:
     def confirm(self, snapshot: Snapshot, answer: FetchResult) -> Snapshot:
         """Mark `snapshot` as still current (a 304, or the same body again); returns it
         updated, without waiting for the write."""
-        seen = replace(snapshot, last_seen_at=utc_now(),
-                       etag=answer.headers.get("etag") or snapshot.etag,
-                       last_modified=answer.headers.get("last-modified")
-                       or snapshot.last_modified)
-        self._writer_thread().put(Seen(seen.id, seen.last_seen_at, seen.etag,
-                                       seen.last_modified))
+        seen = replace(
+            snapshot,
+            last_seen_at=utc_now(),
+            etag=answer.headers.get("etag") or snapshot.etag,
+            last_modified=answer.headers.get("last-modified") or snapshot.last_modified,
+        )
+        self._writer_thread().put(Seen(seen.id, seen.last_seen_at, seen.etag, seen.last_modified))
         return self._remember(seen)
 
     def _remember(self, snapshot: Snapshot) -> Snapshot:
@@ -341,8 +376,9 @@ class SnapshotStore:
     def record_checks(self, url: str, snapshot_id: int, statuses: list[tuple[str, str]]) -> None:
         """Queue which quotes were found (quote, status) in `snapshot_id` during this run."""
         if statuses:
-            self._writer_thread().put(Checks(self.run_id, url, snapshot_id, utc_now(),
-                                             tuple(statuses)))
+            self._writer_thread().put(
+                Checks(self.run_id, url, snapshot_id, utc_now(), tuple(statuses))
+            )
 
     def flush(self) -> None:
         """Wait until everything queued is written and committed.
@@ -361,8 +397,9 @@ class SnapshotStore:
     def _writer_thread(self) -> StoreWriter:
         if self._writer is None:
             self._connect(create=True)  # the schema exists before the thread writes rows
-            self._writer = StoreWriter(self.root, self.root / INDEX,
-                                       f"warc/factcheck-{self.run_id}.warc.gz")
+            self._writer = StoreWriter(
+                self.root, self.root / INDEX, f"warc/factcheck-{self.run_id}.warc.gz"
+            )
             atexit.register(self.close)
         self._raise_write_error()
         return self._writer
@@ -393,8 +430,12 @@ def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) ->
     """True when `result` says what `snapshot` says: the same body, or the same failure."""
     if digest is not None:
         return snapshot.content_hash == digest
-    return (not snapshot.has_body and snapshot.outcome == result.outcome.value
-            and snapshot.http_status == result.http_status and snapshot.reason == result.reason)
+    return (
+        not snapshot.has_body
+        and snapshot.outcome == result.outcome.value
+        and snapshot.http_status == result.http_status
+        and snapshot.reason == result.reason
+    )
 
 
 def content_hash(body: bytes) -> str:
@@ -402,7 +443,7 @@ def content_hash(body: bytes) -> str:
     digest = hashlib.sha256()
     view = memoryview(body)
     for start in range(0, len(view), _HASH_PIECE):
-        digest.update(view[start:start + _HASH_PIECE])
+        digest.update(view[start : start + _HASH_PIECE])
     return "sha256:" + digest.hexdigest()
 
 
@@ -416,10 +457,21 @@ def _snapshot(row: sqlite3.Row) -> Snapshot:
 
 def _columns(snapshot: Snapshot) -> tuple[Any, ...]:
     """The index columns of `snapshot` from url to content_hash (no id, no WARC location)."""
-    return (snapshot.url, snapshot.fetched_at, snapshot.last_seen_at, snapshot.outcome,
-            snapshot.reason, snapshot.http_status, snapshot.final_url,
-            snapshot.permanent_redirect, snapshot.media_type, snapshot.charset, snapshot.etag,
-            snapshot.last_modified, snapshot.content_hash)
+    return (
+        snapshot.url,
+        snapshot.fetched_at,
+        snapshot.last_seen_at,
+        snapshot.outcome,
+        snapshot.reason,
+        snapshot.http_status,
+        snapshot.final_url,
+        snapshot.permanent_redirect,
+        snapshot.media_type,
+        snapshot.charset,
+        snapshot.etag,
+        snapshot.last_modified,
+        snapshot.content_hash,
+    )
 
 
 def iter_records(path: Path) -> Iterator[tuple[str, str]]:
@@ -429,5 +481,4 @@ def iter_records(path: Path) -> Iterator[tuple[str, str]]:
             yield record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or ""
 
 
-__all__ = ["QuoteCheck", "Snapshot", "SnapshotStore", "StoreError", "iter_records",
-           "utc_now"]
+__all__ = ["QuoteCheck", "Snapshot", "SnapshotStore", "StoreError", "iter_records", "utc_now"]

@@ -42,13 +42,17 @@ QUEUE_BYTES = 32 * 1024 * 1024
 GZIP_LEVEL = 1
 # Headers that describe the transfer, not the stored payload (the fetcher decodes bodies).
 _TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
-_INSERT = ("INSERT INTO snapshots (url, fetched_at, last_seen_at, outcome, reason, http_status,"
-           " final_url, permanent_redirect, media_type, charset, etag, last_modified,"
-           " content_hash, warc_file, warc_offset, warc_length)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "INSERT INTO snapshots (url, fetched_at, last_seen_at, outcome, reason, http_status,"
+    " final_url, permanent_redirect, media_type, charset, etag, last_modified,"
+    " content_hash, warc_file, warc_offset, warc_length)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _SEEN = "UPDATE snapshots SET last_seen_at = ?, etag = ?, last_modified = ? WHERE id = ?"
-_CHECK = ("INSERT INTO quote_checks (run_id, url, quote, status, checked_at, snapshot_id)"
-          " VALUES (?, ?, ?, ?, ?, ?)")
+_CHECK = (
+    "INSERT INTO quote_checks (run_id, url, quote, status, checked_at, snapshot_id)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,7 @@ class StoreWriter:
         self._queued_bytes = 0
         self._room = threading.Condition()
         self._warc: IO[bytes] | None = None
-        self._thread = threading.Thread(target=self._run, name="factcheck-store",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="factcheck-store", daemon=True)
         self._thread.start()
 
     def put(self, operation: Operation) -> None:
@@ -172,8 +175,11 @@ class StoreWriter:
 
     def _write(self, db: sqlite3.Connection, batch: list[Operation]) -> None:
         """WARC records first, flushed and synced once; then the index rows, one commit."""
-        located = {op.pending_id: self._append(op.answer) for op in batch
-                   if isinstance(op, NewSnapshot) and op.answer is not None}
+        located = {
+            op.pending_id: self._append(op.answer)
+            for op in batch
+            if isinstance(op, NewSnapshot) and op.answer is not None
+        }
         if located:
             assert self._warc is not None
             self._warc.flush()
@@ -189,19 +195,26 @@ class StoreWriter:
             raise
         db.execute("COMMIT")
 
-    def _index(self, db: sqlite3.Connection, op: Operation,
-               located: dict[int, tuple[str, int, int]]) -> None:
+    def _index(
+        self, db: sqlite3.Connection, op: Operation, located: dict[int, tuple[str, int, int]]
+    ) -> None:
         if isinstance(op, NewSnapshot):
             where = located.get(op.pending_id, (None, None, None))
             cursor = db.execute(_INSERT, (*op.row, *where))
             self.ids[op.pending_id] = int(cursor.lastrowid or 0)
         elif isinstance(op, Seen):
-            db.execute(_SEEN, (op.last_seen_at, op.etag, op.last_modified,
-                               self.resolve(op.snapshot_id)))
+            db.execute(
+                _SEEN, (op.last_seen_at, op.etag, op.last_modified, self.resolve(op.snapshot_id))
+            )
         elif isinstance(op, Checks):
             snapshot_id = self.resolve(op.snapshot_id)
-            db.executemany(_CHECK, [(op.run_id, op.url, quote, status, op.checked_at,
-                                     snapshot_id) for quote, status in op.statuses])
+            db.executemany(
+                _CHECK,
+                [
+                    (op.run_id, op.url, quote, status, op.checked_at, snapshot_id)
+                    for quote, status in op.statuses
+                ],
+            )
 
     def _append(self, answer: FetchResult) -> tuple[str, int, int]:
         """Append one response record as its own gzip member (not yet synced)."""
@@ -241,21 +254,36 @@ def _response_record(result: FetchResult) -> Any:
         phrase = ""
     headers = [(k, v) for k, v in result.headers.items() if k not in _TRANSFER_HEADERS]
     headers.append(("content-length", str(len(result.body))))
-    http_headers = StatusAndHeaders(f"{status} {phrase}".strip(), headers,
-                                    protocol="HTTP/1.1")
+    http_headers = StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1")
     writer = WARCWriter(io.BytesIO(), gzip=True)
-    return writer.create_warc_record(result.final_url or result.url, "response",
-                                     payload=io.BytesIO(result.body), length=len(result.body),
-                                     http_headers=http_headers)
+    return writer.create_warc_record(
+        result.final_url or result.url,
+        "response",
+        payload=io.BytesIO(result.body),
+        length=len(result.body),
+        http_headers=http_headers,
+    )
 
 
 def warcinfo_record(filename: str) -> Any:
     """The warcinfo record that opens every WARC file factcheck writes."""
     writer = WARCWriter(io.BytesIO(), gzip=True)
-    info = {"software": f"factcheck/{__version__}", "format": "WARC File Format 1.0",
-            "description": "evidence kept by factcheck verify"}
+    info = {
+        "software": f"factcheck/{__version__}",
+        "format": "WARC File Format 1.0",
+        "description": "evidence kept by factcheck verify",
+    }
     return writer.create_warcinfo_record(filename, info)
 
 
-__all__ = ["BATCH", "GZIP_LEVEL", "Barrier", "Checks", "NewSnapshot", "Seen", "StoreWriter",
-           "gzip_member", "warcinfo_record"]
+__all__ = [
+    "BATCH",
+    "GZIP_LEVEL",
+    "Barrier",
+    "Checks",
+    "NewSnapshot",
+    "Seen",
+    "StoreWriter",
+    "gzip_member",
+    "warcinfo_record",
+]

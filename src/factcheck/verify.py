@@ -31,8 +31,9 @@ from factcheck.snapshots import Evidence, Fetches, open_evidence
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
 
 
-def verify(files: list[ClaimFile], options: VerifyOptions | None = None,
-           progress: Progress | None = None) -> Report:
+def verify(
+    files: list[ClaimFile], options: VerifyOptions | None = None, progress: Progress | None = None
+) -> Report:
     """Check every citation of `files`; returns the Report (claims in file order).
 
     Raises NetworkUnreachableError when every request failed at the network level and the
@@ -119,8 +120,9 @@ def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
     return groups
 
 
-async def verify_async(files: list[ClaimFile], options: VerifyOptions,
-                       progress: Progress | None = None) -> Report:
+async def verify_async(
+    files: list[ClaimFile], options: VerifyOptions, progress: Progress | None = None
+) -> Report:
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
     citations = [c for f in files for claim in f.claims for c in claim.citations]
@@ -145,15 +147,23 @@ async def verify_async(files: list[ClaimFile], options: VerifyOptions,
     results_iter = iter([r or _not_checked(c) for r, c in zip(results, citations, strict=True)])
     claims = tuple(
         ClaimResult(claim, tuple(next(results_iter) for _ in claim.citations))
-        for f in files for claim in f.claims
+        for f in files
+        for claim in f.claims
     )
-    return Report(claims=claims, files=tuple(files), interrupted=interrupted,
-                  elapsed_seconds=time.monotonic() - started)
+    return Report(
+        claims=claims,
+        files=tuple(files),
+        interrupted=interrupted,
+        elapsed_seconds=time.monotonic() - started,
+    )
 
 
 def _not_checked(citation: Citation) -> CitationResult:
-    return CitationResult(citation=citation, status=CitationStatus.NOT_CHECKED,
-                          reason="not checked: the run was interrupted")
+    return CitationResult(
+        citation=citation,
+        status=CitationStatus.NOT_CHECKED,
+        reason="not checked: the run was interrupted",
+    )
 
 
 async def _refuse_if_offline(tally: _Tally, options: VerifyOptions) -> None:

@@ -23,8 +23,7 @@ PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 
 
 class _Fetches(Protocol):
-    async def fetch(self, url: str,
-                    headers: Mapping[str, str] | None = None) -> FetchResult: ...
+    async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> FetchResult: ...
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,15 @@ class Capture:
 
 def cdx_query(endpoint: str, url: str, when: datetime) -> str:
     """The CDX API URL asking for the status-200 capture of `url` closest to `when`."""
-    params = {"url": strip_fragment(url), "output": "json", "fl": "timestamp,original,statuscode",
-              "filter": "statuscode:200", "closest": when.strftime("%Y%m%d%H%M%S"),
-              "sort": "closest", "limit": "1"}
+    params = {
+        "url": strip_fragment(url),
+        "output": "json",
+        "fl": "timestamp,original,statuscode",
+        "filter": "statuscode:200",
+        "closest": when.strftime("%Y%m%d%H%M%S"),
+        "sort": "closest",
+        "limit": "1",
+    }
     return f"{endpoint.rstrip('/')}/cdx/search/cdx?{urlencode(params)}"
 
 
@@ -66,13 +71,17 @@ def parse_cdx(body: bytes, endpoint: str) -> list[Capture]:
     for row in rows[1:]:
         fields = dict(zip(header, row, strict=False))
         if fields.get("statuscode", "200") == "200" and "timestamp" in fields:
-            captures.append(Capture(str(fields["timestamp"]), str(fields.get("original", "")),
-                                    endpoint.rstrip("/")))
+            captures.append(
+                Capture(
+                    str(fields["timestamp"]), str(fields.get("original", "")), endpoint.rstrip("/")
+                )
+            )
     return captures
 
 
-async def closest_capture(fetcher: _Fetches, endpoint: str, url: str,
-                          when: datetime) -> Capture | None:
+async def closest_capture(
+    fetcher: _Fetches, endpoint: str, url: str, when: datetime
+) -> Capture | None:
     """The status-200 capture of `url` closest to `when`, or None (none, or CDX failed)."""
     answer = await fetcher.fetch(cdx_query(endpoint, url, when))
     if answer.outcome is not FetchOutcome.OK:
@@ -81,20 +90,32 @@ async def closest_capture(fetcher: _Fetches, endpoint: str, url: str,
     return captures[0] if captures else None
 
 
-async def rescue(citation: Citation, result: CitationResult, page: PageFn,
-                 fetcher: _Fetches, endpoint: str, when: datetime) -> CitationResult:
+async def rescue(
+    citation: Citation,
+    result: CitationResult,
+    page: PageFn,
+    fetcher: _Fetches,
+    endpoint: str,
+    when: datetime,
+) -> CitationResult:
     """`result` turned `archived` when the closest capture has every quote, with the
     `archive_url:` line to add; otherwise `result` with what the archive said."""
     capture = await closest_capture(fetcher, endpoint, citation.url, when)
     if capture is None:
-        return replace(result, reason=f"{result.reason}; no Internet Archive capture "
-                                      "with HTTP 200")
+        return replace(result, reason=f"{result.reason}; no Internet Archive capture with HTTP 200")
     archived = judge_with_archive(citation, result, await page(capture.raw_url, citation.quotes))
     if archived.status is CitationStatus.ARCHIVED:
-        return replace(archived, suggestion=f"archive_url: {capture.raw_url}",
-                       reason=f"{archived.reason} (Internet Archive, {capture.date})")
-    return replace(archived, reason=archived.reason.replace(
-        "archived copy:", f"Internet Archive capture of {capture.date}:", 1))
+        return replace(
+            archived,
+            suggestion=f"archive_url: {capture.raw_url}",
+            reason=f"{archived.reason} (Internet Archive, {capture.date})",
+        )
+    return replace(
+        archived,
+        reason=archived.reason.replace(
+            "archived copy:", f"Internet Archive capture of {capture.date}:", 1
+        ),
+    )
 
 
 __all__ = ["Capture", "cdx_query", "closest_capture", "parse_cdx", "rescue"]

@@ -33,8 +33,13 @@ _MODULES = {
 }
 
 SUMMARY_ORDER = (
-    CitationStatus.OK, CitationStatus.ARCHIVED, CitationStatus.BLOCKED, CitationStatus.BROKEN,
-    CitationStatus.ERROR, CitationStatus.QUOTE_ALTERED, CitationStatus.QUOTE_MISSING,
+    CitationStatus.OK,
+    CitationStatus.ARCHIVED,
+    CitationStatus.BLOCKED,
+    CitationStatus.BROKEN,
+    CitationStatus.ERROR,
+    CitationStatus.QUOTE_ALTERED,
+    CitationStatus.QUOTE_MISSING,
     CitationStatus.NOT_CHECKED,
 )
 """Statuses in the order the summary lists them: fine, then warnings, then failures."""
@@ -57,8 +62,9 @@ def summary_line(report: Report) -> str:
     Statuses with no citation are left out; an interrupted run says so at the end.
     """
     counts = report.counts()
-    parts = [f"{counts[status]} {status_label(status)}"
-             for status in SUMMARY_ORDER if counts[status]]
+    parts = [
+        f"{counts[status]} {status_label(status)}" for status in SUMMARY_ORDER if counts[status]
+    ]
     total = sum(counts.values())
     head = f"{_plural(len(report.claims), 'claim')}, {_plural(total, 'citation')}"
     tail = f": {', '.join(parts)}" if parts else ""
@@ -82,11 +88,16 @@ def sections(report: Report) -> list[FileSection]:
     groups: dict[str, list[ClaimResult]] = {}
     for claim in report.claims:
         groups.setdefault(claim.claim.file, []).append(claim)
-    return [FileSection(path, getattr(headers.get(path), "title", None),
-                        getattr(headers.get(path), "source", None), tuple(claims))
-            for path, claims in groups.items()]
+    return [
+        FileSection(
+            path,
+            getattr(headers.get(path), "title", None),
+            getattr(headers.get(path), "source", None),
+            tuple(claims),
+        )
+        for path, claims in groups.items()
+    ]
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-

@@ -28,10 +28,11 @@ def diff_parts(diff: str) -> list[DiffPart]:
     at = 0
     for change in _CHANGE.finditer(diff):
         if change.start() > at:
-            parts.append(DiffPart("same", diff[at:change.start()]))
+            parts.append(DiffPart("same", diff[at : change.start()]))
         removed, added = change.group(1), change.group(2)
-        parts.append(DiffPart("removed", removed) if removed is not None
-                     else DiffPart("added", added))
+        parts.append(
+            DiffPart("removed", removed) if removed is not None else DiffPart("added", added)
+        )
         at = change.end()
     if at < len(diff):
         parts.append(DiffPart("same", diff[at:]))

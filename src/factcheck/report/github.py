@@ -12,15 +12,22 @@ import os
 from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
 from factcheck.report import status_label
 
-LEVELS = {CitationStatus.BLOCKED: "warning", CitationStatus.NOT_CHECKED: "warning",
-          CitationStatus.ARCHIVED: "notice"}
+LEVELS = {
+    CitationStatus.BLOCKED: "warning",
+    CitationStatus.NOT_CHECKED: "warning",
+    CitationStatus.ARCHIVED: "notice",
+}
 
 
 def render(report: Report) -> str:
     """One workflow command per citation that needs attention (errors for failures, warnings
     for blocked sources, notices for archived copies and moved pages); '' when all is well."""
-    return "".join(f"{command}\n" for claim in report.claims for result in claim.citations
-                   if (command := annotation(claim, result)))
+    return "".join(
+        f"{command}\n"
+        for claim in report.claims
+        for result in claim.citations
+        if (command := annotation(claim, result))
+    )
 
 
 def annotation(claim: ClaimResult, result: CitationResult) -> str | None:
@@ -29,9 +36,11 @@ def annotation(claim: ClaimResult, result: CitationResult) -> str | None:
     if status is CitationStatus.OK and not result.suggestion:
         return None
     level = LEVELS.get(status, "error") if status is not CitationStatus.OK else "notice"
-    props = {"file": repo_path(claim.claim.file),
-             "line": str(result.citation.line or claim.claim.line or 1),
-             "title": f"{claim.claim.id}: {status_label(status)}"}
+    props = {
+        "file": repo_path(claim.claim.file),
+        "line": str(result.citation.line or claim.claim.line or 1),
+        "title": f"{claim.claim.id}: {status_label(status)}",
+    }
     message = f"{result.citation.url}: {result.reason}"
     if result.suggestion:
         message += f"\nfix: {result.suggestion}"

@@ -21,33 +21,51 @@ QUOTE_WIDTH = 300
 
 def render(report: Report) -> str:
     """The report as one HTML document."""
-    csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}; "
-           "form-action 'none'; base-uri 'none'")
+    csp = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}; "
+        "form-action 'none'; base-uri 'none'"
+    )
     body = [
         "<h1>Verification report</h1>",
         f'<p class="summary">{escape(summary_line(report))}</p>',
         _filters(report),
         *(_section(s) for s in sections(report)),
     ]
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Verification report</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
-        *body,
-        f"<script>{SCRIPT}</script>", "</body>", "</html>", "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<title>Verification report</title>",
+            f"<style>{STYLE}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            f"<script>{SCRIPT}</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _filters(report: Report) -> str:
     counts = report.counts()
-    boxes = [f'<label><input type="checkbox" name="status" value="{s.value}" checked> '
-             f'<span class="status status-{s.value}">{status_label(s)}</span> '
-             f"({counts[s]})</label>"
-             for s in SUMMARY_ORDER if counts[s]]
+    boxes = [
+        f'<label><input type="checkbox" name="status" value="{s.value}" checked> '
+        f'<span class="status status-{s.value}">{status_label(s)}</span> '
+        f"({counts[s]})</label>"
+        for s in SUMMARY_ORDER
+        if counts[s]
+    ]
     total = sum(counts.values())
-    return (f'<form class="filters" aria-label="Filter by status">Show: {"".join(boxes)}'
-            f'<span id="shown">Showing {total} of {total} citations</span></form>')
+    return (
+        f'<form class="filters" aria-label="Filter by status">Show: {"".join(boxes)}'
+        f'<span id="shown">Showing {total} of {total} citations</span></form>'
+    )
 
 
 def _section(section: FileSection) -> str:
@@ -55,18 +73,22 @@ def _section(section: FileSection) -> str:
     if section.source:
         about += f" · article: {_link(shorten(section.source, 80), section.source)}"
     claims = "\n".join(_claim(c) for c in section.claims)
-    return (f'<section class="claim-file">\n<h2>{escape(section.title or section.path)}</h2>\n'
-            f'<p class="about">{about}</p>\n{claims}\n</section>')
+    return (
+        f'<section class="claim-file">\n<h2>{escape(section.title or section.path)}</h2>\n'
+        f'<p class="about">{about}</p>\n{claims}\n</section>'
+    )
 
 
 def _claim(claim: ClaimResult) -> str:
     verdict = claim.verdict.value
     rows = "\n".join(_row(r) for r in claim.citations)
-    return (f'<article class="claim" id="claim-{escape(claim.claim.id)}">\n'
-            f'<h3>{escape(claim.claim.id)}: <span class="verdict-{verdict}">{verdict}</span></h3>\n'
-            f'<p class="claim-text">{escape(claim.claim.claim)}</p>\n'
-            "<table><thead><tr><th>status</th><th>source</th><th>what we found</th>"
-            f"<th>fix</th></tr></thead>\n<tbody>\n{rows}\n</tbody></table>\n</article>")
+    return (
+        f'<article class="claim" id="claim-{escape(claim.claim.id)}">\n'
+        f'<h3>{escape(claim.claim.id)}: <span class="verdict-{verdict}">{verdict}</span></h3>\n'
+        f'<p class="claim-text">{escape(claim.claim.claim)}</p>\n'
+        "<table><thead><tr><th>status</th><th>source</th><th>what we found</th>"
+        f"<th>fix</th></tr></thead>\n<tbody>\n{rows}\n</tbody></table>\n</article>"
+    )
 
 
 def _row(result: CitationResult) -> str:
@@ -74,14 +96,17 @@ def _row(result: CitationResult) -> str:
     source = _link(shorten(result.citation.url, 90), result.citation.url)
     if result.http_status:
         source += f" ({result.http_status})"
-    found = [escape(result.reason)] + [f'<div class="quote">{_quote(q)}</div>'
-                                       for q in result.quotes]
+    found = [escape(result.reason)] + [
+        f'<div class="quote">{_quote(q)}</div>' for q in result.quotes
+    ]
     if result.citation.note:
         found.append(f'<div class="note">note: {escape(result.citation.note)}</div>')
     fix = escape(result.suggestion or "")
-    return (f'<tr data-status="{status}"><td class="status status-{status}">'
-            f"{status_label(result.status)}</td><td class=\"source\">{source}</td>"
-            f"<td>{''.join(found)}</td><td>{fix}</td></tr>")
+    return (
+        f'<tr data-status="{status}"><td class="status status-{status}">'
+        f'{status_label(result.status)}</td><td class="source">{source}</td>'
+        f"<td>{''.join(found)}</td><td>{fix}</td></tr>"
+    )
 
 
 def _quote(quote: QuoteResult) -> str:
@@ -94,10 +119,16 @@ def _quote(quote: QuoteResult) -> str:
     if not quote.diff:
         page = escape(shorten(quote.closest or "", QUOTE_WIDTH))
         return f"quote: {text}<br>page says{score}: “{page}”"
-    ours = "".join(f"<del>{escape(p.text)}</del>" if p.kind == "removed" else escape(p.text)
-                   for p in diff_parts(quote.diff) if p.kind != "added")
-    theirs = "".join(f"<ins>{escape(p.text)}</ins>" if p.kind == "added" else escape(p.text)
-                     for p in diff_parts(quote.diff) if p.kind != "removed")
+    ours = "".join(
+        f"<del>{escape(p.text)}</del>" if p.kind == "removed" else escape(p.text)
+        for p in diff_parts(quote.diff)
+        if p.kind != "added"
+    )
+    theirs = "".join(
+        f"<ins>{escape(p.text)}</ins>" if p.kind == "added" else escape(p.text)
+        for p in diff_parts(quote.diff)
+        if p.kind != "removed"
+    )
     return f"quote: “{_one_line(ours)}”<br>page says{score}: “{_one_line(theirs)}”"
 
 

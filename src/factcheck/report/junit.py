@@ -22,8 +22,7 @@ def render(report: Report) -> str:
     if report.elapsed_seconds is not None:
         root.set("time", f"{report.elapsed_seconds:.3f}")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") \
-        + "\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _suite(section: FileSection) -> ET.Element:
@@ -40,8 +39,12 @@ def _suite(section: FileSection) -> ET.Element:
 
 
 def _case(claim: ClaimResult, result: CitationResult) -> ET.Element:
-    case = ET.Element("testcase", classname=claim.claim.id,
-                      name=f"{claim.claim.id}: {result.citation.url}", file=claim.claim.file)
+    case = ET.Element(
+        "testcase",
+        classname=claim.claim.id,
+        name=f"{claim.claim.id}: {result.citation.url}",
+        file=claim.claim.file,
+    )
     if result.citation.line:
         case.set("line", str(result.citation.line))
     if result.status in SKIPPED:
@@ -49,8 +52,9 @@ def _case(claim: ClaimResult, result: CitationResult) -> ET.Element:
     elif result.status.fails():
         kind = "error" if result.status is CitationStatus.ERROR else "failure"
         outcome = ET.SubElement(case, kind, type=result.status.value, message=result.reason)
-        outcome.text = "\n".join(filter(None, [result.reason, result.suggestion and
-                                               f"fix: {result.suggestion}"]))
+        outcome.text = "\n".join(
+            filter(None, [result.reason, result.suggestion and f"fix: {result.suggestion}"])
+        )
     elif result.suggestion:
         ET.SubElement(case, "system-out").text = f"{result.reason}\nfix: {result.suggestion}"
     return case

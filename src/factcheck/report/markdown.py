@@ -23,9 +23,14 @@ from factcheck.report import FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
 
 ICONS = {
-    CitationStatus.OK: "✅", CitationStatus.ARCHIVED: "🗄️", CitationStatus.BLOCKED: "⚠️",
-    CitationStatus.BROKEN: "❌", CitationStatus.ERROR: "❌", CitationStatus.QUOTE_ALTERED: "✏️",
-    CitationStatus.QUOTE_MISSING: "❌", CitationStatus.NOT_CHECKED: "⏸️",
+    CitationStatus.OK: "✅",
+    CitationStatus.ARCHIVED: "🗄️",
+    CitationStatus.BLOCKED: "⚠️",
+    CitationStatus.BROKEN: "❌",
+    CitationStatus.ERROR: "❌",
+    CitationStatus.QUOTE_ALTERED: "✏️",
+    CitationStatus.QUOTE_MISSING: "❌",
+    CitationStatus.NOT_CHECKED: "⏸️",
 }
 VERDICT_ICONS = {Verdict.VERIFIED: "✅", Verdict.FAILED: "❌", Verdict.UNVERIFIABLE: "⚠️"}
 QUOTE_WIDTH = 160
@@ -54,9 +59,14 @@ def _section(section: FileSection) -> list[str]:
 
 def _claim(claim: ClaimResult) -> list[str]:
     verdict = claim.verdict
-    lines = [f"### {escape(claim.claim.id)}: {VERDICT_ICONS[verdict]} {verdict.value}", "",
-             escape(claim.claim.claim), "",
-             "| status | source | what we found | fix |", "|---|---|---|---|"]
+    lines = [
+        f"### {escape(claim.claim.id)}: {VERDICT_ICONS[verdict]} {verdict.value}",
+        "",
+        escape(claim.claim.claim),
+        "",
+        "| status | source | what we found | fix |",
+        "|---|---|---|---|",
+    ]
     lines += [_row(result) for result in claim.citations]
     return lines + [""]
 
@@ -78,8 +88,11 @@ def _quote(quote: QuoteResult) -> str:
     text = shorten(quote.text, QUOTE_WIDTH)
     if quote.status is QuoteStatus.FOUND:
         shown = f"“{escape(text)}”"
-        return f"found: {link(shown, quote.fragment_url, escaped=True)}" \
-            if quote.fragment_url else f"found: {shown}"
+        return (
+            f"found: {link(shown, quote.fragment_url, escaped=True)}"
+            if quote.fragment_url
+            else f"found: {shown}"
+        )
     if quote.status is QuoteStatus.ALTERED:
         return altered_pair(quote)
     return f"missing: “{escape(text)}”"
@@ -90,18 +103,20 @@ def altered_pair(quote: QuoteResult) -> str:
     lacks struck out, the page's words that the quote lacks in bold."""
     score = f" ({quote.score:.0f}%)" if quote.score is not None else ""
     if not quote.diff:
-        return (f"quote: “{escape(shorten(quote.text, QUOTE_WIDTH))}”<br>"
-                f"page says{score}: “{escape(shorten(quote.closest or '', QUOTE_WIDTH))}”")
+        return (
+            f"quote: “{escape(shorten(quote.text, QUOTE_WIDTH))}”<br>"
+            f"page says{score}: “{escape(shorten(quote.closest or '', QUOTE_WIDTH))}”"
+        )
     ours, theirs = [], []
     for part in diff_parts(quote.diff):
         if part.kind != "added":
-            ours.append(f"~~{escape(part.text)}~~" if part.kind == "removed"
-                        else escape(part.text))
+            ours.append(f"~~{escape(part.text)}~~" if part.kind == "removed" else escape(part.text))
         if part.kind != "removed":
-            theirs.append(f"**{escape(part.text)}**" if part.kind == "added"
-                          else escape(part.text))
-    return (f"quote: “{_SPACE.sub(' ', ''.join(ours)).strip()}”<br>"
-            f"page says{score}: “{_SPACE.sub(' ', ''.join(theirs)).strip()}”")
+            theirs.append(f"**{escape(part.text)}**" if part.kind == "added" else escape(part.text))
+    return (
+        f"quote: “{_SPACE.sub(' ', ''.join(ours)).strip()}”<br>"
+        f"page says{score}: “{_SPACE.sub(' ', ''.join(theirs)).strip()}”"
+    )
 
 
 def escape(text: str) -> str:
@@ -114,6 +129,5 @@ def link(text: str, url: str | None, escaped: bool = False) -> str:
     shown = text if escaped else escape(text)
     if not url:
         return shown
-    target = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") \
-        .replace("|", "%7C")
+    target = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
     return f"[{shown}](<{target}>)"

@@ -31,11 +31,12 @@ TEXT_AT = len(INDENT) + STATUS_WIDTH + 2 + HTTP_WIDTH + 2
 TEXT_WIDTH = WIDTH - TEXT_AT
 
 STATUS_COLOURS: dict[CitationStatus, str] = {
-    CitationStatus.OK: "green", CitationStatus.ARCHIVED: "cyan",
-    CitationStatus.BLOCKED: "yellow", CitationStatus.NOT_CHECKED: "bright_black",
+    CitationStatus.OK: "green",
+    CitationStatus.ARCHIVED: "cyan",
+    CitationStatus.BLOCKED: "yellow",
+    CitationStatus.NOT_CHECKED: "bright_black",
 }
-VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red",
-                   Verdict.UNVERIFIABLE: "yellow"}
+VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red", Verdict.UNVERIFIABLE: "yellow"}
 
 
 def render(report: Report, *, colour: bool = False) -> str:
@@ -47,8 +48,10 @@ def render(report: Report, *, colour: bool = False) -> str:
 
 def _claim(claim: ClaimResult, colour: bool) -> str:
     verdict = _style(claim.verdict.value, VERDICT_COLOURS[claim.verdict], colour, bold=True)
-    lines = [f"{claim.claim.id}  {verdict}",
-             INDENT + shorten(claim.claim.claim, WIDTH - len(INDENT))]
+    lines = [
+        f"{claim.claim.id}  {verdict}",
+        INDENT + shorten(claim.claim.claim, WIDTH - len(INDENT)),
+    ]
     for result in claim.citations:
         lines.extend(_citation(result, colour))
     return "\n".join(lines)
@@ -60,8 +63,11 @@ def _citation(result: CitationResult, colour: bool) -> list[str]:
     http = f"{result.http_status or '':>{HTTP_WIDTH}}"
     lines = [f"{INDENT}{word}  {http}  {shorten(result.citation.url, TEXT_WIDTH)}"]
     text = _wrapped(result.reason)
-    text += [_diff_line(q.diff, colour) for q in result.quotes
-             if q.status is QuoteStatus.ALTERED and q.diff]
+    text += [
+        _diff_line(q.diff, colour)
+        for q in result.quotes
+        if q.status is QuoteStatus.ALTERED and q.diff
+    ]
     if result.suggestion:
         text += _wrapped(f"fix: {result.suggestion}")
     return lines + [" " * TEXT_AT + line for line in text]
@@ -69,16 +75,20 @@ def _citation(result: CitationResult, colour: bool) -> list[str]:
 
 def _wrapped(text: str) -> list[str]:
     """`text` on two lines of the text column at most, shortened in the middle beyond that."""
-    return textwrap.wrap(shorten(text, 2 * TEXT_WIDTH - 4), TEXT_WIDTH,
-                         break_long_words=True, break_on_hyphens=False)
+    return textwrap.wrap(
+        shorten(text, 2 * TEXT_WIDTH - 4), TEXT_WIDTH, break_long_words=True, break_on_hyphens=False
+    )
 
 
 def _diff_line(diff: str, colour: bool) -> str:
     """The quote's words against the page's, shared words shortened around the changes:
     coloured on a terminal (quote's words struck out red, page's green), else [-x-] {+y+}."""
     parts = diff_parts(diff)
-    room = max(12, (TEXT_WIDTH - 7 - sum(len(p.text) + 4 for p in parts if p.kind != "same"))
-               // max(1, sum(p.kind == "same" for p in parts)))
+    room = max(
+        12,
+        (TEXT_WIDTH - 7 - sum(len(p.text) + 4 for p in parts if p.kind != "same"))
+        // max(1, sum(p.kind == "same" for p in parts)),
+    )
     out = []
     for i, part in enumerate(parts):
         if part.kind == "same":
@@ -97,10 +107,10 @@ def _context(text: str, room: int, first: bool, last: bool) -> str:
     if len(text) <= room:
         return text
     if first:
-        return "\u2026" + text[-(room - 1):]
+        return "\u2026" + text[-(room - 1) :]
     if last:
-        return text[:room - 1] + "\u2026"
-    return text[:room // 2] + "\u2026" + text[-(room // 2):]
+        return text[: room - 1] + "\u2026"
+    return text[: room // 2] + "\u2026" + text[-(room // 2) :]
 
 
 def _style(text: str, fg: str, colour: bool, bold: bool = False) -> str:
