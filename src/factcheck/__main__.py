@@ -1,3 +1,4 @@
 from factcheck.cli import main
 
-main(prog_name="factcheck")
+if __name__ == "__main__":  # guarded: worker processes re-import the main module
+    main(prog_name="factcheck")

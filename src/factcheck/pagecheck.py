@@ -3,7 +3,7 @@ then match each citation's quotes against it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from factcheck.extract import SUPPORTED_TYPES, UnreadableContentError, extract
 from factcheck.fetch import FetchOutcome, FetchResult
@@ -44,6 +44,19 @@ def check_quotes(page: ReadPage, quotes: tuple[str, ...]) -> PageCheck:
         return PageCheck(page.fetch, unreadable=page.unreadable)
     link = page.fetch.final_url or page.fetch.url
     return PageCheck(page.fetch, tuple(match_quote(q, page.prepared, link) for q in quotes))
+
+
+def check_page(fetched: FetchResult, quote_sets: list[tuple[str, ...]]) -> list[PageCheck]:
+    """One PageCheck per citation of a fetched page (text extracted once).
+
+    The PageChecks carry the fetch without its body: this runs in worker processes too, and
+    the body is not needed past this point.
+    """
+    light = replace(fetched, body=b"")
+    if not any(quote_sets) or fetched.outcome is not FetchOutcome.OK:
+        return [PageCheck(light) for _ in quote_sets]
+    page = replace(read_page(fetched), fetch=light)
+    return [check_quotes(page, quotes) if quotes else PageCheck(light) for quotes in quote_sets]
 
 
 def sniff_media_type(body: bytes) -> str:

@@ -24,7 +24,7 @@ from factcheck.models import (
     Report,
     VerifyOptions,
 )
-from factcheck.pagecheck import ReadPage, check_quotes, read_page
+from factcheck.pagecheck import ReadPage, check_page, check_quotes, read_page
 from factcheck.schedule import run_per_host
 from factcheck.snapshots import Evidence, Fetches, open_evidence
 
@@ -97,9 +97,14 @@ class _Run:
         self.fetches.pop(url, None)
         self.pages.pop(url, None)
 
-    async def citation(self, citation: Citation) -> CitationResult:
-        live = judge(citation, await self.page(citation.url, citation.quotes))
-        if live.status in (CitationStatus.OK,) or not citation.archive_url:
+    async def live_checks(self, url: str, citations: list[Citation]) -> list[PageCheck]:
+        """The live page of `url` checked for each citation's quotes (read once)."""
+        return check_page(await self.fetch(url), [c.quotes for c in citations])
+
+    async def conclude(self, citation: Citation, live_check: PageCheck) -> CitationResult:
+        """The citation's result: the live page's verdict, else its archived copy's."""
+        live = judge(citation, live_check)
+        if live.status is CitationStatus.OK or not citation.archive_url:
             result = live
         else:
             archive = await self.page(citation.archive_url, citation.quotes)
@@ -127,19 +132,21 @@ async def verify_async(
     started = time.monotonic()
     citations = [c for f in files for claim in f.claims for c in claim.citations]
     results: list[CitationResult | None] = [None] * len(citations)
+    groups = _by_url(citations)
     async with Fetcher(options) as fetcher, open_evidence(options, fetcher) as evidence:
-        run = _Run(options, evidence.source, progress, total=len(citations), evidence=evidence)
+        run = _Run(options, evidence.source, progress, len(citations), evidence=evidence)
 
         async def check_url(group: tuple[str, list[int]]) -> None:
             url, indexes = group
-            for index in indexes:
-                results[index] = await run.citation(citations[index])
+            cited = [citations[i] for i in indexes]
+            for index, check in zip(indexes, await run.live_checks(url, cited), strict=True):
+                results[index] = await run.conclude(citations[index], check)
             run.release(url)
 
-        groups = [(urlsplit(url).netloc, (url, idx)) for url, idx in _by_url(citations).items()]
+        by_host = [(urlsplit(url).netloc, (url, idx)) for url, idx in groups.items()]
         interrupted = False
         try:
-            await run_per_host(groups, check_url, options.concurrency, options.per_host)
+            await run_per_host(by_host, check_url, options.concurrency, options.per_host)
         except asyncio.CancelledError:
             interrupted = True
         if not interrupted:

@@ -12,8 +12,19 @@ VERSION = 1
 
 
 def render(report: Report) -> str:
-    """The report as indented UTF-8 JSON; the shape is `schemas/report.schema.json`."""
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    """The report as UTF-8 JSON, one claim per line; the shape is `schemas/report.schema.json`.
+
+    One line per claim keeps diffs and `grep` readable and lets the json module's C encoder
+    do the work (`indent` would force its pure-Python encoder: 10x slower on large runs).
+    """
+    data = as_dict(report)
+    claims = ",\n".join(f"    {_dumps(claim)}" for claim in data.pop("claims"))
+    head = ",\n".join(f"  {_dumps(key)}: {_dumps(value)}" for key, value in data.items())
+    return f'{{\n{head},\n  "claims": [\n{claims}\n  ]\n}}\n'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def as_dict(report: Report) -> dict[str, Any]:
