@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
 from aiohttp import web
-
-from factcheck.fixture_server import _cancel_pending
 
 _TYPES = {".html": "text/html", ".txt": "text/plain", ".pdf": "application/pdf"}
 
@@ -107,26 +102,6 @@ def archive_app(captures: Captures) -> web.Application:
     app.router.add_get("/cdx/search/cdx", cdx)
     app.router.add_get("/web/{ts:\\d{14}}id_/{url:.*}", raw)
     return app
-
-
-@contextmanager
-def serve_app(app: web.Application, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve `app` on a free port in a background thread; yields the base URL."""
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, host, 0).start())
-    port = runner.addresses[0][1]
-    thread = threading.Thread(target=loop.run_forever, name="snapshot-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        _cancel_pending(loop)
-        loop.close()
 
 
 def write_claims(path: Path, citations: list[tuple[str, list[str]]]) -> Path:

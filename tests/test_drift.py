@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from factcheck.fixture_server import serve_app
+
 from .conftest import run_cli
-from .snapshot_site import conditional_site, serve_app, write_claims
+from .snapshot_site import conditional_site, write_claims
 
 QUOTE = "approved the budget on Tuesday"
 ARTICLE = (

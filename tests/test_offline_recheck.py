@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from factcheck.fixture_server import serve_app
+
 from .conftest import run_cli
-from .snapshot_site import conditional_site, serve_app, write_claims
+from .snapshot_site import conditional_site, write_claims
 
 ARTICLE = (
     "<html><body><p>The council approved the budget on Tuesday.</p>"

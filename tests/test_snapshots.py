@@ -8,8 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from factcheck.fixture_server import serve_app
+
 from .conftest import run_cli
-from .snapshot_site import conditional_site, serve_app, write_claims
+from .snapshot_site import conditional_site, write_claims
 
 ARTICLE = (
     "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "

@@ -17,11 +17,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from factcheck import store_writer
 from factcheck.fetch import FetchOutcome, FetchResult
+from factcheck.fixture_server import serve_app
 from factcheck.store import SnapshotStore, StoreError
 from factcheck.store_writer import BATCH
 
 from .conftest import ROOT, run_cli
-from .snapshot_site import conditional_site, serve_app, write_claims
+from .snapshot_site import conditional_site, write_claims
 
 PAGES = {
     f"page{i}.html": f"<html><body><p>Page {i} says the river rose {i} metres.</p></body></html>"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.fixture_server import serve_app
 from factcheck.wayback import cdx_query, parse_cdx
 
 from .conftest import run_cli
-from .snapshot_site import Captures, archive_app, conditional_site, serve_app, write_claims
+from .snapshot_site import Captures, archive_app, conditional_site, write_claims
 
 QUOTE = "the river rose four metres overnight"
 WITH_QUOTE = (

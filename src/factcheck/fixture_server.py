@@ -254,11 +254,17 @@ def _extra(code: int) -> dict[str, str]:
 @contextmanager
 def serve(site: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve `site` on a free port of `host` in a background thread; yields the base URL."""
+    with serve_app(build_app(site), host) as base:
+        yield base
+
+
+@contextmanager
+def serve_app(app: web.Application, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve any aiohttp `app` on a free port in a background thread; yields the base URL."""
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(build_app(site), access_log=None, shutdown_timeout=0.1)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
     loop.run_until_complete(runner.setup())
-    tcp = web.TCPSite(runner, host, 0)
-    loop.run_until_complete(tcp.start())
+    loop.run_until_complete(web.TCPSite(runner, host, 0).start())
     port = runner.addresses[0][1]
     thread = threading.Thread(target=loop.run_forever, name="fixture-server", daemon=True)
     thread.start()
@@ -303,4 +309,4 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["PLACEHOLDER", "build_app", "default_fixtures", "demo_claims", "serve"]
+__all__ = ["PLACEHOLDER", "build_app", "default_fixtures", "demo_claims", "serve", "serve_app"]
