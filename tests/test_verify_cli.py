@@ -192,3 +192,21 @@ def test_demo_shows_every_status() -> None:
     run = run_cli("demo", "--format", "json")
     assert run.code == 0
     assert run.statuses() == EXPECTED
+
+
+def test_output_into_a_missing_folder_is_refused_before_any_request(
+    claims_file,  # type: ignore[no-untyped-def]
+    site: str,
+    tmp_path: Path,
+) -> None:
+    import httpx
+
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        "      - url: http://fixtures.test/counted/output-check.html\n"
+    )
+    target = tmp_path / "missing" / "report.json"
+    run = run_cli("verify", *FAST, "--output", str(target), str(path))
+    assert run.code == 2
+    assert run.stderr == f"factcheck: --output {target}: no such folder {target.parent}\n"
+    assert "/counted/output-check.html" not in httpx.get(f"{site}/_hits").json()

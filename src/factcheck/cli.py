@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -169,6 +170,7 @@ def verify(
     2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
     """
     files = _load(paths)
+    _check_output(output)
     options = VerifyOptions(
         timeout=timeout,
         concurrency=concurrency,
@@ -185,6 +187,20 @@ def verify(
     report = _run(files, options)
     _emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, options.strict)))
+
+
+def _check_output(output: str | None) -> None:
+    """Refuse an --output that cannot be written before any request is sent (exit 2)."""
+    if output is None:
+        return
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        _fail(f"factcheck: --output {output}: no such folder {folder}", ExitStatus.INVALID_INPUT)
+    if not os.access(folder, os.W_OK):
+        _fail(
+            f"factcheck: --output {output}: folder {folder} is not writable",
+            ExitStatus.INVALID_INPUT,
+        )
 
 
 def _network_settings(
