@@ -5,6 +5,11 @@ The cold run fetches every page and stores it; the warm run sends If-None-Match 
 `--latency` seconds before its first byte, and bodies stream at `--bandwidth` bytes/s.
 
     .venv/bin/python bench/bench_snapshots.py [--pages 60] [--latency 0.08] [--kb 120]
+        [--rounds 5]
+
+Each round uses a fresh store (cold, then warm, then offline, in that order); the figures are
+medians over the rounds, and the ratio is taken within each round (other processes on the
+machine slow both runs of a round alike).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import statistics
 import tempfile
 import threading
 import time
@@ -112,27 +118,41 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.08, help="seconds to first byte")
     parser.add_argument("--bandwidth", type=float, default=2e6, help="bytes per second")
     parser.add_argument("--kb", type=int, default=120, help="page size in KiB")
+    parser.add_argument("--rounds", type=int, default=5, help="fresh stores, medians reported")
     args = parser.parse_args()
     bodies = {f"report-{i}.html": page(i, args.kb) for i in range(args.pages)}
     app = site(bodies, args.latency, args.bandwidth)
+    times: dict[str, list[float]] = {"plain": [], "cold": [], "warm": [], "offline": []}
+    ratios: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, serve(app) as base:
         path = claims_file(Path(tmp), base, args.pages)
-        store = str(Path(tmp) / ".factcheck")
         common = {"allow_private": True, "check_connectivity": False, "per_host": 8, "retries": 0}
-        plain, _ = timed(path, VerifyOptions(**common))
-        cold, cold_counts = timed(path, VerifyOptions(store=store, **common))
-        warm, warm_counts = timed(path, VerifyOptions(store=store, **common))
-        offline, _ = timed(path, VerifyOptions(store=store, offline=True, **common))
+        for n in range(args.rounds):
+            store = str(Path(tmp) / f".factcheck-{n}")
+            plain, _ = timed(path, VerifyOptions(**common))
+            cold, cold_counts = timed(path, VerifyOptions(store=store, **common))
+            warm, warm_counts = timed(path, VerifyOptions(store=store, **common))
+            offline, _ = timed(path, VerifyOptions(store=store, offline=True, **common))
+            for name, value in zip(times, (plain, cold, warm, offline), strict=True):
+                times[name].append(value)
+            ratios.append(warm / cold)
+            print(
+                f"round {n + 1}: no store {plain:.2f} s, cold {cold:.2f} s {cold_counts}, "
+                f"warm {warm:.2f} s {warm_counts}, offline {offline:.2f} s, "
+                f"warm/cold {warm / cold:.2f}"
+            )
     size = sum(len(b) for b in bodies.values()) / 1e6
+    med = {name: statistics.median(values) for name, values in times.items()}
+    ratio = statistics.median(ratios)
     print(
         f"{args.pages} pages, {size:.1f} MB, latency {args.latency * 1000:.0f} ms, "
-        f"{args.bandwidth / 1e6:g} MB/s, 8 per host"
+        f"{args.bandwidth / 1e6:g} MB/s, 8 per host; medians of {args.rounds} rounds"
     )
-    print(f"no store (cold)  {plain:6.2f} s")
-    print(f"cold, storing    {cold:6.2f} s  {cold_counts}")
-    print(f"warm (304s)      {warm:6.2f} s  {warm_counts}  server: {app['counts']}")
-    print(f"offline          {offline:6.2f} s")
-    print(f"warm/cold ratio  {warm / cold:.2f}  (warm is {cold / warm:.1f}x faster)")
+    print(f"no store (cold)  {med['plain']:6.2f} s")
+    print(f"cold, storing    {med['cold']:6.2f} s")
+    print(f"warm (304s)      {med['warm']:6.2f} s  server, all rounds: {app['counts']}")
+    print(f"offline          {med['offline']:6.2f} s")
+    print(f"warm/cold ratio  {ratio:.2f}  (warm is {1 / ratio:.1f}x faster)")
 
 
 if __name__ == "__main__":

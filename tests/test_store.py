@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from factcheck import store_writer
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.fixture_server import serve_app
-from factcheck.store import SnapshotStore, StoreError
+from factcheck.store import PageKey, SnapshotStore, StoreError
 from factcheck.store_writer import BATCH
 
 from .conftest import ROOT, run_cli
@@ -130,6 +130,24 @@ def test_queued_records_are_all_on_disk_and_indexed_after_close(tmp_path: Path) 
     [warc] = (tmp_path / "s" / "warc").glob("*.warc.gz")
     records = _records(warc)
     assert [kind for kind, _, _ in records] == ["warcinfo"] + ["response"] * len(urls)
+
+
+def test_quote_results_are_kept_per_page_key_and_read_in_one_query(tmp_path: Path) -> None:
+    page = PageKey("sha256:ab", "http://a.test/x", "text/html", "utf-8", "m1")
+    with SnapshotStore(tmp_path / "s", run_id="r1") as store:
+        store.keep(_ok("http://a.test/x", b"<p>x</p>"))
+        store.keep_quote_results(page, [("q1", '{"a": 1}'), ("q2", '{"a": 2}')])
+        store.keep_quote_results(page._replace(matcher="m2"), [("q1", '{"a": 3}')])
+
+    with SnapshotStore(tmp_path / "s", run_id="r2") as store:
+        # rows of other matcher versions were dropped when m2's were written
+        assert store.quote_results("http://a.test/x", page) == {}
+        assert store.quote_results("http://a.test/x", page._replace(matcher="m2")) == {
+            "q1": '{"a": 3}'
+        }
+        assert store.quote_results("http://a.test/x", page._replace(link="http://a.test/y")) == {}
+        # a URL no earlier run saw costs no query and finds nothing
+        assert store.quote_results("http://a.test/new", page._replace(matcher="m2")) == {}
 
 
 def test_a_full_queue_waits_for_the_writer_and_loses_nothing(

@@ -3,12 +3,14 @@ then match each citation's quotes against it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from factcheck.extract import SUPPORTED_TYPES, UnreadableContentError, extract
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.judge import PageCheck
 from factcheck.match import PreparedPage, match_quote, prepare_page
+from factcheck.models import QuoteResult
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,33 @@ def check_quotes(page: ReadPage, quotes: tuple[str, ...]) -> PageCheck:
     return PageCheck(page.fetch, tuple(match_quote(q, page.prepared, link) for q in quotes))
 
 
-def check_page(fetched: FetchResult, quote_sets: list[tuple[str, ...]]) -> list[PageCheck]:
-    """One PageCheck per citation of a fetched page (text extracted once).
+def check_page(
+    fetched: FetchResult,
+    quote_sets: list[tuple[str, ...]],
+    known: Mapping[str, QuoteResult] | None = None,
+) -> list[PageCheck]:
+    """One PageCheck per citation of a fetched page (text extracted once, each distinct quote
+    matched once).
 
-    The PageChecks carry the fetch without its body: this runs in worker processes too, and
-    the body is not needed past this point.
+    `known` holds results already known for this very body (an earlier run's, see
+    `quote_cache`): those quotes are not matched again, and when it covers every quote the
+    page is not even extracted. The PageChecks carry the fetch without its body: it is not
+    needed past this point.
     """
     light = replace(fetched, body=b"")
     if not any(quote_sets) or fetched.outcome is not FetchOutcome.OK:
         return [PageCheck(light) for _ in quote_sets]
-    page = replace(read_page(fetched), fetch=light)
-    return [check_quotes(page, quotes) if quotes else PageCheck(light) for quotes in quote_sets]
+    results = dict(known or {})
+    wanted = list(dict.fromkeys(q for quotes in quote_sets for q in quotes))
+    if any(q not in results for q in wanted):
+        page = read_page(fetched)
+        if page.prepared is None:
+            return [PageCheck(light, unreadable=page.unreadable if q else None) for q in quote_sets]
+        link = fetched.final_url or fetched.url
+        for quote in wanted:
+            if quote not in results:
+                results[quote] = match_quote(quote, page.prepared, link)
+    return [PageCheck(light, tuple(results[q] for q in quotes)) for quotes in quote_sets]
 
 
 def sniff_media_type(body: bytes) -> str:

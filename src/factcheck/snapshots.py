@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from factcheck import drift, wayback
+from factcheck import drift, quote_cache, wayback
 from factcheck.fetch import FetchOutcome, FetchResult, strip_fragment
 from factcheck.judge import PageCheck
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
+from factcheck.pagecheck import check_page
 from factcheck.store import Snapshot, SnapshotStore
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
@@ -125,6 +126,21 @@ class Evidence:
         self.store = store
         self.snapshots = SnapshotFetcher(fetcher, store, options.offline) if store else None
         self.source: Fetches = self.snapshots or fetcher
+
+    def check_page(
+        self, url: str, fetched: FetchResult, quote_sets: list[tuple[str, ...]]
+    ) -> list[PageCheck]:
+        """`pagecheck.check_page` for the live page of `url` (fragment dropped), re-using the
+        quote results an earlier run stored for the same body and keeping the new ones."""
+        snapshot = self.snapshots.used.get(url) if self.snapshots else None
+        page = quote_cache.page_key(fetched, snapshot)
+        if page is None or self.store is None or not any(quote_sets):
+            return check_page(fetched, quote_sets)
+        known = quote_cache.load(self.store, url, page)
+        checks = check_page(fetched, quote_sets, known)
+        if not self.options.offline:  # an offline run leaves the store as it found it
+            quote_cache.keep(self.store, page, checks, known)
+        return checks
 
     async def review(
         self, citation: Citation, result: CitationResult, page: PageFn

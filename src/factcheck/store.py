@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -31,6 +31,7 @@ from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.store_writer import (
     Checks,
     NewSnapshot,
+    QuoteResults,
     Seen,
     StoreWriter,
     gzip_member,
@@ -73,6 +74,16 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     snapshot_id INTEGER NOT NULL REFERENCES snapshots (id)
 );
 CREATE INDEX IF NOT EXISTS quote_checks_url ON quote_checks (url, quote, checked_at);
+CREATE TABLE IF NOT EXISTS quote_results (
+    content_hash TEXT NOT NULL,
+    link TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    charset TEXT NOT NULL,
+    matcher TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (content_hash, link, media_type, charset, matcher, quote)
+) WITHOUT ROWID;
 """
 
 
@@ -120,6 +131,17 @@ class Snapshot:
     def pending(self) -> bool:
         """True while the writer thread has not indexed this snapshot yet (negative id)."""
         return self.id < 0
+
+
+class PageKey(NamedTuple):
+    """What a quote's result depends on besides the quote: the bytes judged, the URL its
+    fragment links point at, how the bytes are read, and the matcher's version."""
+
+    content_hash: str
+    link: str
+    media_type: str
+    charset: str
+    matcher: str
 
 
 @dataclass(frozen=True)
@@ -309,6 +331,22 @@ class SnapshotStore:
         snapshot = self.snapshot(check.snapshot_id)
         return (check, snapshot) if snapshot else None
 
+    def quote_results(self, url: str, page: PageKey) -> dict[str, str]:
+        """quote -> stored QuoteResult JSON of every quote checked against `page`; one query.
+
+        {} for a URL earlier runs never saw: its results, if any, were made under another URL
+        and are not worth a query on a cold run.
+        """
+        db = self._connect(create=False)
+        if db is None or url not in self._known:
+            return {}
+        rows = db.execute(
+            "SELECT quote, result FROM quote_results WHERE content_hash = ? AND link = ?"
+            " AND media_type = ? AND charset = ? AND matcher = ?",
+            page,
+        )
+        return {row[0]: row[1] for row in rows}
+
     # --- writing --------------------------------------------------------------------------
 
     def keep(self, result: FetchResult) -> Snapshot:
@@ -379,6 +417,11 @@ class SnapshotStore:
             self._writer_thread().put(
                 Checks(self.run_id, url, snapshot_id, utc_now(), tuple(statuses))
             )
+
+    def keep_quote_results(self, page: PageKey, results: list[tuple[str, str]]) -> None:
+        """Queue (quote, QuoteResult JSON) pairs checked against `page`, for later runs."""
+        if results:
+            self._writer_thread().put(QuoteResults(page, tuple(results)))
 
     def flush(self) -> None:
         """Wait until everything queued is written and committed.
@@ -481,4 +524,12 @@ def iter_records(path: Path) -> Iterator[tuple[str, str]]:
             yield record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or ""
 
 
-__all__ = ["QuoteCheck", "Snapshot", "SnapshotStore", "StoreError", "iter_records", "utc_now"]
+__all__ = [
+    "PageKey",
+    "QuoteCheck",
+    "Snapshot",
+    "SnapshotStore",
+    "StoreError",
+    "iter_records",
+    "utc_now",
+]

@@ -53,6 +53,13 @@ _CHECK = (
     "INSERT INTO quote_checks (run_id, url, quote, status, checked_at, snapshot_id)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
+_RESULT = (
+    "INSERT OR REPLACE INTO quote_results"
+    " (content_hash, link, media_type, charset, matcher, quote, result)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+# Results of other matcher versions are never read again: dropped once per run.
+_PRUNE = "DELETE FROM quote_results WHERE matcher != ?"
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,15 @@ class Checks:
     statuses: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class QuoteResults:
+    """Quote results worth keeping for later runs: (quote, QuoteResult JSON) pairs checked
+    against one page key (content hash, link, media type, charset, matcher version)."""
+
+    page: tuple[str, str, str, str, str]
+    results: tuple[tuple[str, str], ...]
+
+
 @dataclass
 class Barrier:
     """Set once every operation queued before it is on disk (or the writer has failed)."""
@@ -93,7 +109,7 @@ class Barrier:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-Operation = NewSnapshot | Seen | Checks | Barrier
+Operation = NewSnapshot | Seen | Checks | QuoteResults | Barrier
 
 
 class StoreWriter:
@@ -109,6 +125,7 @@ class StoreWriter:
         self._queued_bytes = 0
         self._room = threading.Condition()
         self._warc: IO[bytes] | None = None
+        self._pruned: set[str] = set()  # matcher versions whose rivals are deleted
         self._thread = threading.Thread(target=self._run, name="factcheck-store", daemon=True)
         self._thread.start()
 
@@ -215,6 +232,12 @@ class StoreWriter:
                     for quote, status in op.statuses
                 ],
             )
+        elif isinstance(op, QuoteResults):
+            matcher = op.page[4]
+            if matcher not in self._pruned:
+                db.execute(_PRUNE, (matcher,))
+                self._pruned.add(matcher)
+            db.executemany(_RESULT, [(*op.page, quote, json) for quote, json in op.results])
 
     def _append(self, answer: FetchResult) -> tuple[str, int, int]:
         """Append one response record as its own gzip member (not yet synced)."""
@@ -282,6 +305,7 @@ __all__ = [
     "Barrier",
     "Checks",
     "NewSnapshot",
+    "QuoteResults",
     "Seen",
     "StoreWriter",
     "gzip_member",

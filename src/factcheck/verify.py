@@ -98,8 +98,13 @@ class _Run:
         self.pages.pop(url, None)
 
     async def live_checks(self, url: str, citations: list[Citation]) -> list[PageCheck]:
-        """The live page of `url` checked for each citation's quotes (read once)."""
-        return check_page(await self.fetch(url), [c.quotes for c in citations])
+        """The live page of `url` checked for each citation's quotes (read once; not at all
+        when the store has every quote's result for the same body)."""
+        fetched = await self.fetch(url)
+        quote_sets = [c.quotes for c in citations]
+        if self.evidence is None:
+            return check_page(fetched, quote_sets)
+        return self.evidence.check_page(url, fetched, quote_sets)
 
     async def conclude(self, citation: Citation, live_check: PageCheck) -> CitationResult:
         """The citation's result: the live page's verdict, else its archived copy's."""
