@@ -26,6 +26,8 @@ EXPECTED_ERRORS = {
     "missing-url.yaml": (5, "citation has no 'url'"),
     "no-citations.yaml": (2, "claim has no 'citations'"),
     "not-utf8.yaml": (3, "not UTF-8 text"),
+    "null-values.yaml": (2, "'id' must be text"),
+    "two-documents.yaml": (6, "expected one YAML document, found another (---)"),
     "top-level-list.yaml": (1, "each claim file must be a mapping"),
     "unknown-key.yaml": (6, "unknown key 'qoute' in citation (did you mean 'quote'?)"),
     "yaml-syntax.yaml": (3, "invalid YAML: while scanning a quoted scalar"),

@@ -15,13 +15,20 @@ import yaml
 
 from factcheck.errors import ClaimFileError, ClaimFilesError
 from factcheck.models import Citation, Claim, ClaimFile
+from factcheck.yamltree import (
+    AliasError,
+    ExtraDocumentError,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    parse_tree,
+)
 
 FILE_KEYS = ("title", "source", "claims")
 CLAIM_KEYS = ("id", "claim", "citations")
 CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note")
 CLAIM_SUFFIXES = (".yaml", ".yml")
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def find_claim_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -73,7 +80,7 @@ def parse_claim_file(data: bytes, path: str) -> ClaimFile:
     return result
 
 
-def _compose(data: bytes, path: str) -> yaml.Node:
+def _compose(data: bytes, path: str) -> Node:
     if b"\x00" in data[:8192]:
         raise ClaimFileError(path, None, "binary file, not a YAML claim file")
     try:
@@ -82,15 +89,15 @@ def _compose(data: bytes, path: str) -> yaml.Node:
         line = data[: exc.start].count(b"\n") + 1
         raise ClaimFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from exc
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = parse_tree(text)
     except yaml.MarkedYAMLError as exc:
         raise ClaimFileError(path, *_yaml_problem(exc)) from exc
     except yaml.YAMLError as exc:
         raise ClaimFileError(path, None, f"invalid YAML: {exc}") from exc
+    except (AliasError, ExtraDocumentError) as exc:
+        raise ClaimFileError(path, exc.line, str(exc)) from exc
     if root is None:
         raise ClaimFileError(path, 1, "empty file: expected a mapping with a 'claims' list")
-    if _has_alias(root):
-        raise ClaimFileError(path, _first_alias_line(text), "YAML aliases (*name) are not allowed")
     return root
 
 
@@ -105,35 +112,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     return (mark.line + 1 if mark else None), f"invalid YAML: {problem}"
 
 
-def _first_alias_line(text: str) -> int | None:
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            return int(event.start_mark.line) + 1
-    return None
-
-
-def _has_alias(root: yaml.Node) -> bool:
-    """Aliases (`*name`) can expand a small file into billions of nodes: refuse them all.
-
-    The composer shares one node object per anchor, so a node seen twice is an alias.
-    """
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return True
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-    return False
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
+def _line(node: Node) -> int:
+    return node.line
 
 
 class _Parser:
@@ -143,10 +123,10 @@ class _Parser:
         self.path = path
         self.errors: list[ClaimFileError] = []
 
-    def fail(self, node: yaml.Node, message: str) -> None:
+    def fail(self, node: Node, message: str) -> None:
         self.errors.append(ClaimFileError(self.path, _line(node), message))
 
-    def file(self, root: yaml.Node) -> ClaimFile | None:
+    def file(self, root: Node) -> ClaimFile | None:
         fields = self.mapping(root, FILE_KEYS, "claim file", required=("claims",))
         if fields is None:
             return None
@@ -162,7 +142,7 @@ class _Parser:
             source=self.optional_url(fields, "source"),
         )
 
-    def claim(self, node: yaml.Node) -> Claim | None:
+    def claim(self, node: Node) -> Claim | None:
         fields = self.mapping(node, CLAIM_KEYS, "claim", required=CLAIM_KEYS)
         if fields is None or not all(k in fields for k in CLAIM_KEYS):
             return None
@@ -174,7 +154,7 @@ class _Parser:
             return None
         return Claim(claim_id, text, tuple(citations), file=self.path, line=_line(node))
 
-    def citation(self, node: yaml.Node) -> Citation | None:
+    def citation(self, node: Node) -> Citation | None:
         fields = self.mapping(node, CITATION_KEYS, "citation", required=("url",))
         if fields is None or "url" not in fields:
             return None
@@ -190,7 +170,7 @@ class _Parser:
             line=_line(node),
         )
 
-    def quotes(self, fields: dict[str, yaml.Node]) -> tuple[str, ...] | None:
+    def quotes(self, fields: dict[str, Node]) -> tuple[str, ...] | None:
         if "quote" in fields and "quotes" in fields:
             self.fail(fields["quotes"], "use either 'quote' or 'quotes', not both")
             return None
@@ -206,14 +186,14 @@ class _Parser:
         return tuple(t for t in texts if t is not None)
 
     def mapping(
-        self, node: yaml.Node, allowed: tuple[str, ...], what: str, required: Iterable[str]
-    ) -> dict[str, yaml.Node] | None:
-        if not isinstance(node, yaml.MappingNode):
+        self, node: Node, allowed: tuple[str, ...], what: str, required: Iterable[str]
+    ) -> dict[str, Node] | None:
+        if not isinstance(node, Mapping):
             self.fail(node, f"each {what} must be a mapping of keys to values")
             return None
-        fields: dict[str, yaml.Node] = {}
-        for key_node, value in node.value:
-            key = str(key_node.value)
+        fields: dict[str, Node] = {}
+        for key_node, value in node.pairs:
+            key = key_node.value if isinstance(key_node, Scalar) else str(key_node)
             if key in fields:
                 self.fail(key_node, f"key '{key}' appears twice in one {what}")
             elif key not in allowed:
@@ -224,25 +204,25 @@ class _Parser:
                 self.fail(node, f"{what} has no '{key}'")
         return fields
 
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        if not isinstance(node, Sequence):
             self.fail(node, f"{what} must be a list")
             return []
-        if not node.value:
+        if not node.items:
             self.fail(node, f"{what} must not be empty")
-        return list(node.value)
+        return node.items
 
-    def text(self, node: yaml.Node, what: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+    def text(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, Scalar) or node.null:
             self.fail(node, f"{what} must be text")
             return None
-        value = str(node.value).strip()
+        value = node.value.strip()
         if not value:
             self.fail(node, f"{what} must not be empty")
             return None
         return value
 
-    def url(self, node: yaml.Node, what: str) -> str | None:
+    def url(self, node: Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is None:
             return None
@@ -252,10 +232,10 @@ class _Parser:
             return None
         return value
 
-    def optional_text(self, fields: dict[str, yaml.Node], key: str) -> str | None:
+    def optional_text(self, fields: dict[str, Node], key: str) -> str | None:
         return self.text(fields[key], f"'{key}'") if key in fields else None
 
-    def optional_url(self, fields: dict[str, yaml.Node], key: str) -> str | None:
+    def optional_url(self, fields: dict[str, Node], key: str) -> str | None:
         return self.url(fields[key], f"'{key}'") if key in fields else None
 
 
