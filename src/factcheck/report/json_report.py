@@ -17,9 +17,9 @@ def render(report: Report) -> str:
     One line per claim keeps diffs and `grep` readable and lets the json module's C encoder
     do the work (`indent` would force its pure-Python encoder: 10x slower on large runs).
     """
-    data = as_dict(report)
-    claims = ",\n".join(f"    {_dumps(claim)}" for claim in data.pop("claims"))
-    head = ",\n".join(f"  {_dumps(key)}: {_dumps(value)}" for key, value in data.items())
+    # Each claim becomes its line at once, so a large run never holds every claim as a dict.
+    claims = ",\n".join(f"    {_dumps(_claim(claim))}" for claim in report.claims)
+    head = f'  "version": {VERSION},\n  "summary": {_dumps(_summary(report))}'
     return f'{{\n{head},\n  "claims": [\n{claims}\n  ]\n}}\n'
 
 
@@ -29,17 +29,21 @@ def _dumps(value: Any) -> str:
 
 def as_dict(report: Report) -> dict[str, Any]:
     """The report as plain data: version, summary counts, claims with their citations."""
-    counts = report.counts()
     return {
         "version": VERSION,
-        "summary": {
-            "claims": len(report.claims),
-            "citations": sum(counts.values()),
-            "statuses": {status.value: n for status, n in counts.items()},
-            "verdicts": _verdicts(report),
-            "interrupted": report.interrupted,
-        },
+        "summary": _summary(report),
         "claims": [_claim(c) for c in report.claims],
+    }
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    counts = report.counts()
+    return {
+        "claims": len(report.claims),
+        "citations": sum(counts.values()),
+        "statuses": {status.value: n for status, n in counts.items()},
+        "verdicts": _verdicts(report),
+        "interrupted": report.interrupted,
     }
 
 
