@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
@@ -43,6 +43,17 @@ SUMMARY_ORDER = (
     CitationStatus.NOT_CHECKED,
 )
 """Statuses in the order the summary lists them: fine, then warnings, then failures."""
+
+
+def chunks(fmt: Format, report: Report) -> Iterator[str]:
+    """The report in pieces that join to `render(report)`: a format may define
+    `render_chunks(report)` so a large report is written without being held whole."""
+    module = import_module(_MODULES[fmt])
+    render_chunks: Callable[[Report], Iterator[str]] | None = getattr(module, "render_chunks", None)
+    if render_chunks is None:
+        yield renderer(fmt)(report)
+    else:
+        yield from render_chunks(report)
 
 
 def renderer(fmt: Format) -> Renderer:

@@ -4,6 +4,7 @@ schemas/report.schema.json."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from factcheck.models import CitationResult, ClaimResult, QuoteResult, Report
@@ -17,10 +18,16 @@ def render(report: Report) -> str:
     One line per claim keeps diffs and `grep` readable and lets the json module's C encoder
     do the work (`indent` would force its pure-Python encoder: 10x slower on large runs).
     """
-    # Each claim becomes its line at once, so a large run never holds every claim as a dict.
-    claims = ",\n".join(f"    {_dumps(_claim(claim))}" for claim in report.claims)
-    head = f'  "version": {VERSION},\n  "summary": {_dumps(_summary(report))}'
-    return f'{{\n{head},\n  "claims": [\n{claims}\n  ]\n}}\n'
+    return "".join(render_chunks(report))
+
+
+def render_chunks(report: Report) -> Iterator[str]:
+    """`render(report)` line by line, so a large report is never held whole."""
+    yield f'{{\n  "version": {VERSION},\n  "summary": {_dumps(_summary(report))},\n'
+    yield '  "claims": ['
+    for index, claim in enumerate(report.claims):
+        yield f"{',' if index else ''}\n    {_dumps(_claim(claim))}"
+    yield "\n  ]\n}\n"
 
 
 def _dumps(value: Any) -> str:

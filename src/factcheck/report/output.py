@@ -13,7 +13,7 @@ from typing import TextIO
 import click
 
 from factcheck.models import Report
-from factcheck.report import Format, renderer, summary_line
+from factcheck.report import Format, chunks, renderer, summary_line
 
 
 def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -34,10 +34,11 @@ def render_for(report: Report, fmt: Format, colour: bool = False) -> str:
 def emit(report: Report, fmt: Format, output: str | None) -> None:
     """Write the report (stdout unless `output`), then the summary line on stderr."""
     colour = output is None and wants_colour(sys.stdout)
-    text = render_for(report, fmt, colour)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with Path(output).open("w", encoding="utf-8") as target:
+            target.writelines(chunks(fmt, report))
     else:
+        text = render_for(report, fmt, colour)
         click.echo(text, nl=False, color=colour or None)
     if fmt is Format.GITHUB:
         append_step_summary(report)
