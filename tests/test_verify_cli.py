@@ -210,3 +210,20 @@ def test_output_into_a_missing_folder_is_refused_before_any_request(
     assert run.code == 2
     assert run.stderr == f"factcheck: --output {target}: no such folder {target.parent}\n"
     assert "/counted/output-check.html" not in httpx.get(f"{site}/_hits").json()
+
+
+def test_a_report_repr_stays_short() -> None:
+    # asyncio formats the finished task's result when asyncio.run ends: a full dataclass
+    # repr of a large report cost 60 MB and seconds at the end of every large run.
+    from factcheck.models import Citation, CitationResult, CitationStatus, Claim, ClaimResult
+    from factcheck.models import Report as ReportModel
+
+    citation = Citation(url="https://example.org/", quotes=("x" * 500,))
+    claims = tuple(
+        ClaimResult(
+            Claim(f"c{i}", "claim", (citation,), file="f.yaml"),
+            (CitationResult(citation, CitationStatus.OK, "quote found"),),
+        )
+        for i in range(1000)
+    )
+    assert repr(ReportModel(claims)) == "Report(1000 claims: ok=1000)"
