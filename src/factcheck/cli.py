@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +17,9 @@ from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, Factc
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import Report, VerifyOptions
 from factcheck.report import Format
+
+if TYPE_CHECKING:
+    from factcheck.store import SnapshotStore
 
 
 def _fail(message: str, status: ExitStatus) -> None:
@@ -349,9 +354,8 @@ _STORE_OPTION = click.option(
 def snapshots_list(url: str, store: str) -> None:
     """Every stored snapshot of URL, oldest first: date, HTTP status, hash, WARC record."""
     from factcheck.fetch import strip_fragment
-    from factcheck.store import SnapshotStore
 
-    with SnapshotStore(store) as snapshot_store:
+    with _reading_store(store) as snapshot_store:
         found = snapshot_store.history(strip_fragment(url))
     if not found:
         _fail(f"no snapshot of {url} in {store}", ExitStatus.FAILED)
@@ -360,6 +364,25 @@ def snapshots_list(url: str, store: str) -> None:
         click.echo(
             f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
             f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}"
+        )
+
+
+@contextmanager
+def _reading_store(store: str) -> Iterator[SnapshotStore]:
+    """An existing store opened for reading; exit 2 with one line when it is missing or
+    unreadable (never a traceback, never a new empty store)."""
+    import sqlite3
+
+    from factcheck.store import SnapshotStore, StoreError
+
+    if not Path(store, "index.sqlite").is_file():
+        _fail(f"factcheck: no snapshot store at {store}", ExitStatus.INVALID_INPUT)
+    try:
+        with SnapshotStore(store) as snapshot_store:
+            yield snapshot_store
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        _fail(
+            f"factcheck: cannot read the snapshot store at {store}: {exc}", ExitStatus.INVALID_INPUT
         )
 
 
@@ -376,10 +399,7 @@ def snapshots_list(url: str, store: str) -> None:
 def snapshots_export(warc: str, url: str | None, store: str) -> None:
     """Write every stored body (or URL's only) to one WARC file."""
     from factcheck.fetch import strip_fragment
-    from factcheck.store import SnapshotStore
 
-    if not Path(store, "index.sqlite").is_file():
-        _fail(f"factcheck: no snapshot store at {store}", ExitStatus.INVALID_INPUT)
-    with SnapshotStore(store) as snapshot_store:
+    with _reading_store(store) as snapshot_store:
         count = snapshot_store.export_warc(warc, strip_fragment(url) if url else None)
     click.echo(f"{count} snapshots written to {warc}", err=True)
