@@ -28,3 +28,27 @@ def test_a_damaged_index_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert run.stderr.startswith(f"factcheck: cannot read the snapshot store at {store}: ")
     assert len(run.stderr.splitlines()) == 1
     assert "Traceback" not in run.stderr
+
+
+def test_an_unreachable_network_leaves_nothing_in_the_store(
+    claims_file,  # type: ignore[no-untyped-def]
+    site: str,
+    tmp_path: Path,
+) -> None:
+    from .test_interrupt import closed_port
+
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n      - url: http://nothing.invalid/\n"
+    )
+    store = tmp_path / "store"
+    base = ["verify", "--retries", "0", "--store", str(store), str(path)]
+    offline = run_cli(*base, "--probe-url", f"http://127.0.0.1:{closed_port()}/")
+    assert offline.code == 3
+    listed = run_cli("snapshots", "list", "http://nothing.invalid/", "--store", str(store))
+    assert (listed.code, listed.stderr) == (2, f"factcheck: no snapshot store at {store}\n")
+
+    online = run_cli(*base, "--probe-url", f"{site}/status/204")
+    assert online.code == 1  # the host is unknown, and the network works: broken, and kept
+    listed = run_cli("snapshots", "list", "http://nothing.invalid/", "--store", str(store))
+    assert listed.code == 0
+    assert "broken" in listed.stdout

@@ -60,6 +60,9 @@ class SnapshotFetcher:
         self.offline = offline
         self.used: dict[str, Snapshot] = {}
         self.not_modified = 0
+        # Failures before any answer (DNS, refused) are kept only once the run is known not
+        # to be offline: "network unreachable" says nothing about the pages.
+        self.network_failures: list[FetchResult] = []
 
     async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> FetchResult:
         """The answer for `url`: live (kept in the store), stored on a 304, stored offline."""
@@ -79,8 +82,17 @@ class SnapshotFetcher:
             snapshot = self.store.confirm(stored, answer)
             self.used[key] = snapshot
             return await self._read_stored(snapshot)
+        if answer.network_failure and answer.outcome is not FetchOutcome.OK:
+            self.network_failures.append(answer)
+            return answer
         self.used[key] = self.store.keep(answer)  # written by the store's thread
         return answer
+
+    def keep_network_failures(self) -> None:
+        """Store the run's failures before any answer (the network was reachable)."""
+        for answer in self.network_failures:
+            self.used[answer.url] = self.store.keep(answer)
+        self.network_failures.clear()
 
     async def _read_stored(self, snapshot: Snapshot) -> FetchResult:
         """`stored_result`, the WARC record read and gunzipped off the event loop."""
@@ -180,6 +192,11 @@ class Evidence:
             if found
             else None
         )
+
+    def network_reachable(self) -> None:
+        """The run reached the network: its failures before any answer are real, keep them."""
+        if self.snapshots is not None:
+            self.snapshots.keep_network_failures()
 
     def close(self) -> None:
         if self.store is not None:

@@ -156,6 +156,7 @@ async def verify_async(
             interrupted = True
         if not interrupted:
             await _refuse_if_offline(run.tally, options)
+        evidence.network_reachable()
     results_iter = iter([r or _not_checked(c) for r, c in zip(results, citations, strict=True)])
     claims = tuple(
         ClaimResult(claim, tuple(next(results_iter) for _ in claim.citations))
