@@ -57,6 +57,16 @@ def test_failures_are_errors_on_their_lines(run: tuple[Run, Path], site: str) ->
     assert not [o for o in out if "esg-conference" in o]
 
 
+def test_blocked_sources_are_errors_under_strict(tmp_path: Path, site: str) -> None:
+    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "demo.yaml"
+    path.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
+    out = run_cli("verify", *FAST, "--strict", "--format", "github", str(path)).stdout
+    blocked = [line for line in out.splitlines() if "bot-walls%3A blocked" in line]
+    assert len(blocked) == 2
+    assert all(line.startswith("::error ") for line in blocked)
+
+
 def test_percent_in_messages_is_escaped(run: tuple[Run, Path], site: str) -> None:
     altered = next(o for o in run[0].stdout.splitlines() if "conclusion-misquoted" in o)
     message = altered.split("::", 2)[2]

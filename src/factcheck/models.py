@@ -135,6 +135,7 @@ class Report:
     files: tuple[ClaimFile, ...] = ()
     interrupted: bool = False
     elapsed_seconds: float | None = None
+    strict: bool = False  # the run's --strict: blocked citations fail too
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the finished task (and so its result) when

@@ -168,6 +168,7 @@ async def verify_async(
         files=tuple(files),
         interrupted=interrupted,
         elapsed_seconds=time.monotonic() - started,
+        strict=options.strict,
     )
 
 

@@ -1,6 +1,6 @@
 """GitHub Actions workflow commands: each failing citation annotates its line of the claim
 file on the pull request (`::error file=claims/x.yaml,line=12,title=...::message`), blocked
-ones as warnings.
+ones as warnings (errors under --strict).
 
 The markdown report for the job summary (`$GITHUB_STEP_SUMMARY`) is written by the CLI.
 """
@@ -26,16 +26,19 @@ def render(report: Report) -> str:
         f"{command}\n"
         for claim in report.claims
         for result in claim.citations
-        if (command := annotation(claim, result))
+        if (command := annotation(claim, result, report.strict))
     )
 
 
-def annotation(claim: ClaimResult, result: CitationResult) -> str | None:
-    """The `::error`/`::warning`/`::notice` line for one citation, None when it is ok."""
+def annotation(claim: ClaimResult, result: CitationResult, strict: bool = False) -> str | None:
+    """The `::error`/`::warning`/`::notice` line for one citation, None when it is ok
+    (blocked sources are errors under --strict, as they fail the run)."""
     status = result.status
     if status is CitationStatus.OK and not result.suggestion:
         return None
     level = LEVELS.get(status, "error") if status is not CitationStatus.OK else "notice"
+    if strict and status is CitationStatus.BLOCKED:
+        level = "error"
     props = {
         "file": repo_path(claim.claim.file),
         "line": str(result.citation.line or claim.claim.line or 1),
