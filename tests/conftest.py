@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from factcheck.cli import main
-from factcheck.fixture_server import PLACEHOLDER, serve
+from factcheck.fixture_server import PLACEHOLDER, serve, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -54,6 +54,15 @@ def run_cli(*args: str) -> Run:
     """Run `factcheck ARGS` in-process, as a user would from a shell."""
     result = CliRunner().invoke(main, list(args), prog_name="factcheck", catch_exceptions=False)
     return Run(result)
+
+
+@pytest.fixture
+def live(pages: Path) -> Iterator[str]:
+    """A site that answers conditional requests (ETag, 304) for the module's `pages` folder."""
+    from .snapshot_site import conditional_site
+
+    with serve_app(conditional_site(pages)) as base:
+        yield base
 
 
 @pytest.fixture

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from factcheck.fixture_server import serve_app
-
 from .conftest import run_cli
-from .snapshot_site import conditional_site, write_claims
+from .snapshot_site import write_claims
 
 QUOTE = "approved the budget on Tuesday"
 ARTICLE = (
@@ -29,12 +26,6 @@ def pages(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def live(pages: Path) -> Iterator[str]:
-    with serve_app(conditional_site(pages)) as base:
-        yield base
 
 
 def _first_run_on(day: str, claims: Path, store: Path) -> None:

@@ -4,7 +4,6 @@ and reports exactly what the cold run reported."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,11 @@ import pytest
 
 from factcheck import pagecheck, quote_cache
 from factcheck.claims import load_claims
-from factcheck.fixture_server import serve_app
 from factcheck.models import QuoteResult, QuoteStatus, Report, VerifyOptions
 from factcheck.verify import verify
 
 from .conftest import run_cli
-from .snapshot_site import conditional_site, write_claims
+from .snapshot_site import write_claims
 
 ARTICLE = (
     "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
@@ -39,12 +37,6 @@ def pages(tmp_path: Path) -> Path:
     (folder / "notes.txt").write_text(NOTES, encoding="utf-8")
     (folder / "data.bin").write_bytes(b"\x00\x01 not a readable page")
     return folder
-
-
-@pytest.fixture
-def live(pages: Path) -> Iterator[str]:
-    with serve_app(conditional_site(pages)) as base:
-        yield base
 
 
 @pytest.fixture

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from factcheck.fixture_server import serve_app
-
 from .conftest import run_cli
-from .snapshot_site import conditional_site, write_claims
+from .snapshot_site import write_claims
 
 ARTICLE = (
     "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
@@ -28,12 +25,6 @@ def pages(tmp_path: Path) -> Path:
     (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
     (folder / "notes.txt").write_text(NOTES, encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def live(pages: Path) -> Iterator[str]:
-    with serve_app(conditional_site(pages)) as base:
-        yield base
 
 
 def _claims(tmp_path: Path, base: str) -> Path:
