@@ -240,6 +240,7 @@ def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
     )
     store_dir = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    errors = (tmp_path / "stderr.txt").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -258,13 +259,14 @@ def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
     )
     try:
-        _wait_for_rows(store_dir, 3, proc)
+        _wait_for_rows(store_dir, 3, proc, tmp_path / "stderr.txt")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+        errors.close()
     assert proc.returncode == -signal.SIGKILL
 
     with SnapshotStore(store_dir) as store:
@@ -288,10 +290,13 @@ def test_killed_run_leaves_a_readable_store(tmp_path: Path, live: str) -> None:
     assert again.code == 0
 
 
-def _wait_for_rows(store_dir: Path, rows: int, proc: subprocess.Popen[bytes]) -> None:
+def _wait_for_rows(store_dir: Path, rows: int, proc: subprocess.Popen[bytes], stderr: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        assert proc.poll() is None, "the run ended before it could be killed"
+        assert proc.poll() is None, f"the run ended before it could be killed: {stderr.read_text()}"
+        if not (store_dir / "index.sqlite").is_file():  # let the run create its store
+            time.sleep(0.05)
+            continue
         with SnapshotStore(store_dir) as store:
             if len(store.history()) >= rows:
                 return

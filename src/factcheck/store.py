@@ -17,6 +17,7 @@ import hashlib
 import io
 import itertools
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -85,6 +86,20 @@ CREATE TABLE IF NOT EXISTS quote_results (
     PRIMARY KEY (content_hash, link, media_type, charset, matcher, quote)
 ) WITHOUT ROWID;
 """
+
+
+def _enter_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch a new index to WAL mode. The switch needs the file to itself and SQLite does
+    not wait for that (no busy handler), so a second process opening the same new store at
+    the same moment (a run and `snapshots list`, say) gets "database is locked": retry."""
+    for attempt in range(attempts):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class StoreError(FactcheckError):
@@ -215,8 +230,8 @@ class SnapshotStore:
                 return None
             self.root.mkdir(parents=True, exist_ok=True)
             try:
-                db = sqlite3.connect(self.root / INDEX, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
+                db = sqlite3.connect(self.root / INDEX, isolation_level=None, timeout=30)
+                _enter_wal(db)
                 db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
                 db.executescript(_SCHEMA)
             except sqlite3.DatabaseError as exc:
