@@ -15,7 +15,7 @@ reason a person can act on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -72,7 +72,6 @@ class Fetcher:
             "Accept": ACCEPT,
             "Accept-Encoding": "gzip, deflate, br",
         }
-        self.on_progress: Callable[[str], None] | None = None
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -155,8 +154,6 @@ class Fetcher:
         """One HTTP exchange: (result, redirect location or None). Raises Retryable."""
         host = urlsplit(url).netloc
         async with self._host_limit(host), self._global:
-            if self.on_progress:
-                self.on_progress(host)
             try:
                 async with asyncio.timeout(self._deadline):
                     return await self._exchange(url, original, hops, headers)

@@ -34,15 +34,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def as_dict(report: Report) -> dict[str, Any]:
-    """The report as plain data: version, summary counts, claims with their citations."""
-    return {
-        "version": VERSION,
-        "summary": _summary(report),
-        "claims": [_claim(c) for c in report.claims],
-    }
-
-
 def _summary(report: Report) -> dict[str, Any]:
     counts = report.counts()
     return {
