@@ -57,7 +57,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Heavy modules (httpx, aiohttp, yaml) load on first use, so `factcheck --help` is quick.
+    # Heavy modules (aiohttp, yaml) load on first use, so `factcheck --help` is quick.
     if name == "verify":
         from factcheck.verify import verify
 

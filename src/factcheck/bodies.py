@@ -1,8 +1,8 @@
 """Reading a response body with a cap counted after decompression.
 
-httpx's own decoders expand a whole network chunk at once, and a 16 KiB brotli chunk can
-expand to gigabytes, so the body is read raw and decompressed here with an output limit on
-every call: memory stays within the cap (plus one chunk) whatever the server sends.
+A 16 KiB brotli chunk can expand to gigabytes, so the body is read raw (aiohttp's own
+decompression is off) and decompressed here with an output limit on every call: memory stays
+within the cap (plus one chunk) whatever the server sends.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import zlib
 from typing import Protocol
 
 import brotli
-import httpx
+
+from factcheck.outcomes import Answer
 
 
 class BodyTooLarge(Exception):
@@ -75,21 +76,21 @@ def _decoder(content_encoding: str | None) -> _Decoder:
     raise BadEncoding(f"unsupported content encoding {content_encoding!r}")
 
 
-async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decompressed body of `response`.
+async def read_body(answer: Answer, max_bytes: int) -> bytes:
+    """The decompressed body of `answer`.
 
     Raises BodyTooLarge as soon as more than `max_bytes` would be held, and BadEncoding for an
     unknown or corrupt Content-Encoding; never holds more than `max_bytes` plus one chunk.
     """
-    encoding = response.headers.get("content-encoding")
+    encoding = answer.headers.get("content-encoding")
     decoder = _decoder(encoding)
-    declared = response.headers.get("content-length", "")
+    declared = answer.headers.get("content-length", "")
     if encoding is None and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_raw():
+        async for chunk in answer.body:
             piece = decoder.decode(chunk, max_bytes - size + 1)
             size += len(piece)
             if size > max_bytes:

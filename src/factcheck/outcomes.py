@@ -8,33 +8,34 @@ from __future__ import annotations
 
 import re
 import ssl
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from enum import StrEnum
 from functools import lru_cache
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from factcheck.guard import BlockedAddressError
 
 BLOCKED_CODES = frozenset({401, 403, 429, 999})
 RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
 CHALLENGE_MARKERS = (
-    "cf-browser-verification",
-    "challenge-platform",
-    "cf_chl_opt",
-    "just a moment...",
-    "enable javascript and cookies to continue",
-    "checking your browser before accessing",
-    "px-captcha",
-    "_incapsula_resource",
-    "ddos protection by",
+    b"cf-browser-verification",
+    b"challenge-platform",
+    b"cf_chl_opt",
+    b"just a moment...",
+    b"enable javascript and cookies to continue",
+    b"checking your browser before accessing",
+    b"px-captcha",
+    b"_incapsula_resource",
+    b"ddos protection by",
 )
 # A challenge page is small, and it is nothing but the challenge: its markers sit in the
 # <title> and the first lines of <body>. Scanning only its start costs a quarter of a full
 # scan of a 60 KiB page (nine substring passes were the fetcher's largest CPU cost), and a
-# long article quoting "just a moment..." far down is no longer taken for a wall.
+# long article quoting "just a moment..." far down is no longer taken for a wall. The markers
+# are ASCII, so the bytes are searched as they are (lower-cased) rather than decoded first.
 CHALLENGE_PAGE_MAX = 64 * 1024
 CHALLENGE_WINDOW = 16 * 1024
 _META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
@@ -70,6 +71,51 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One HTTP answer as the fetcher reads it: the status line, the header fields by
+    lower-cased name (a repeated field joined with ", "), and the body, raw (still
+    compressed), in chunks as they arrive."""
+
+    url: str
+    status: int
+    reason: str  # the phrase the server sent, else the standard one
+    headers: dict[str, str]
+    body: AsyncIterator[bytes]
+
+
+def header_fields(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Header fields by lower-cased name, a repeated field joined with ", " (RFC 9110 5.3).
+
+    Decoded as ASCII, else UTF-8, else ISO-8859-1 (which decodes any byte), all fields alike.
+    """
+    fields = list(raw)
+    for encoding in ("ascii", "utf-8"):
+        try:
+            return _decoded_fields(fields, encoding)
+        except UnicodeDecodeError:
+            continue
+    return _decoded_fields(fields, "iso-8859-1")
+
+
+def _decoded_fields(raw: list[tuple[bytes, bytes]], encoding: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.lower().decode(encoding), value.decode(encoding)
+        fields[key] = f"{fields[key]}, {text}" if key in fields else text
+    return fields
+
+
+def reason_phrase(status: int, sent: str | None) -> str:
+    """The reason phrase the server sent (ASCII only), else the standard one for `status`."""
+    if sent:
+        return sent.encode("ascii", "ignore").decode("ascii")
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 class Retryable(Exception):
     """An answer that trying again could change (timeout, reset, 408, 429, 5xx)."""
 
@@ -89,15 +135,12 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return message.get_content_type(), charset if isinstance(charset, str) else None
 
 
-def judge_response(
-    original: str, url: str, hops: int, response: httpx.Response, body: bytes
-) -> FetchResult:
+def judge_response(original: str, hops: int, answer: Answer, body: bytes) -> FetchResult:
     """The outcome of one final (non-redirect) answer; raises Retryable for 408/429/5xx."""
     from factcheck.retry import parse_retry_after
 
-    status = response.status_code
-    media_type, charset = parse_content_type(response.headers.get("content-type"))
-    headers = {k.lower(): v for k, v in response.headers.items()}
+    status, url, headers = answer.status, answer.url, answer.headers
+    media_type, charset = parse_content_type(headers.get("content-type"))
     if status == 304:
         return FetchResult(
             original,
@@ -124,7 +167,7 @@ def judge_response(
         return replace(base, outcome=FetchOutcome.BLOCKED, reason=challenge, body=b"")
     if 200 <= status < 300:
         return base
-    reason = http_reason(response)
+    reason = http_reason(answer)
     if status in RETRY_CODES:
         outcome = FetchOutcome.BLOCKED if status == 429 else FetchOutcome.ERROR
         retry_after = parse_retry_after(headers.get("retry-after"))
@@ -144,16 +187,16 @@ def _challenge(headers: dict[str, str], body: bytes, status: int) -> str | None:
     if headers.get("cf-mitigated") == "challenge":
         return f"HTTP {status}: bot challenge (cf-mitigated: challenge)"
     if status in (200, 403, 503) and len(body) < CHALLENGE_PAGE_MAX:
-        head = body[:CHALLENGE_WINDOW].decode("utf-8", errors="ignore").lower()
+        head = body[:CHALLENGE_WINDOW].lower()
         marker = next((m for m in CHALLENGE_MARKERS if m in head), None)
         if marker:
-            return f"HTTP {status}: bot challenge page ({marker!r})"
+            return f"HTTP {status}: bot challenge page ({marker.decode()!r})"
     return None
 
 
-def http_reason(response: httpx.Response) -> str:
+def http_reason(answer: Answer) -> str:
     """'HTTP 404 Not Found' (the phrase as the server sent it)."""
-    return f"HTTP {response.status_code} {response.reason_phrase or ''}".strip()
+    return f"HTTP {answer.status} {answer.reason}".strip()
 
 
 def meta_refresh(result: FetchResult) -> str | None:
@@ -223,18 +266,14 @@ def transport_failure(
             redirects=hops,
             network_failure=True,
         ), False
+    # Not a network failure: only an unknown host or a refused connection counts as one.
     return FetchResult(
-        original,
-        FetchOutcome.ERROR,
-        f"connection failed: {text}",
-        final_url=url,
-        redirects=hops,
-        network_failure=isinstance(exc, httpx.ConnectError),
+        original, FetchOutcome.ERROR, f"connection failed: {text}", final_url=url, redirects=hops
     ), True
 
 
 def root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception of a chain (the OSError under aiohttp under httpx)."""
+    """The innermost exception of a chain (e.g. the OSError under aiohttp's error)."""
     seen: set[int] = set()
     while id(exc) not in seen:
         seen.add(id(exc))
