@@ -26,6 +26,7 @@ _BLOCKS = (
     "|t(?:able|body|[dhr]|foot|head|itle)|ul"
 )
 _BLOCK_TAG = re.compile(rf"<(?=/?(?:{_BLOCKS})[\s/>])")
+_BLOCK_START = re.compile(rf"<(?:{_BLOCKS})[\s/>]")
 _BLOCK_TAG_ANY_CASE = re.compile(_BLOCK_TAG.pattern, re.I)  # twice as slow: only if needed
 _UPPER_TAG = re.compile(r"</?[A-Z]")
 # One scan for what needs the slower passes: an upper-case tag or a <q> (most pages have none).
@@ -91,6 +92,17 @@ def html_text(html: str) -> PageText:
     root = tree.body or tree.root
     text = root.text(deep=True, separator="") if root else ""
     return PageText(text=_tidy(text), kind="html", script_text=scripts, title=title)
+
+
+def block_tag_at(html: str, pos: int) -> bool:
+    """True when the start or end tag of a block element (a line break to a reader) begins
+    at `html[pos]`; `html` in lower case."""
+    return _BLOCK_TAG.match(html, pos) is not None
+
+
+def block_starts_within(html: str, start: int, end: int) -> bool:
+    """True when a block element starts in `html[start:end]`; `html` in lower case."""
+    return _BLOCK_START.search(html, start, end) is not None
 
 
 def _tidy(text: str) -> str:

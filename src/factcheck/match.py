@@ -18,6 +18,7 @@ from factcheck.editorial import Segment, Span, elided_negation, find_quote, pars
 from factcheck.fragment import fragment_url
 from factcheck.models import QuoteResult, QuoteStatus
 from factcheck.normalise import NormalisedText, normalise
+from factcheck.verbatim import Source
 
 __all__ = ["ALTERED_THRESHOLD", "PreparedPage", "match_quote", "normalise", "prepare_page"]
 
@@ -86,15 +87,34 @@ def _found(
 ) -> QuoteResult:
     chain = chains[0]
     passage = _original(page, chain[0].start, chain[-1].end)
-    link = fragment_url(url, [_original(page, s.start, s.end) for s in chain]) if url else None
+    parts = [_original(page, s.start, s.end) for s in chain]
+    return _found_result(quote, passage, parts, len(chains), url)
+
+
+def _found_result(
+    quote: str, passage: str, parts: list[str], occurrences: int, url: str | None
+) -> QuoteResult:
     return QuoteResult(
         text=quote,
         status=QuoteStatus.FOUND,
         score=100.0,
         closest=passage,
-        occurrences=len(chains),
-        fragment_url=link,
+        occurrences=occurrences,
+        fragment_url=fragment_url(url, parts) if url else None,
     )
+
+
+def found_verbatim(
+    quote: str, source: Source, spans: list[tuple[int, int]], url: str | None
+) -> QuoteResult:
+    """The result for a quote `verbatim.find_verbatim` found at `spans` of the page source:
+    the same, field for field, as the full path's (the passage is the reader's text, where
+    line breaks of the source are spaces)."""
+    start, end = spans[0]
+    passage = source.text[start:end]
+    if source.html:
+        passage = passage.replace("\r", " ").replace("\n", " ")
+    return _found_result(quote, passage, [passage], len(spans), url)
 
 
 def _elided(quote: str, page: PreparedPage, chain: list[Span]) -> QuoteResult:

@@ -83,7 +83,8 @@ class QuoteResult:
     """Where (and whether) one quote stands on a page.
 
     `closest` is the page's own passage nearest to the quote (for altered and missing
-    quotes), `score` its similarity 0-100; `occurrences` counts exact matches;
+    quotes), `score` its similarity 0-100; `occurrences` counts exact matches (a quote
+    found word for word in the source counts its word-for-word copies: at least 1);
     `fragment_url` opens the page with the passage highlighted (found quotes only).
     """
 

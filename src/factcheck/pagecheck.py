@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from factcheck.extract import SUPPORTED_TYPES, UnreadableContentError, extract
+from factcheck.decode import decode_body
+from factcheck.extract import (
+    HTML_TYPES,
+    SUPPORTED_TYPES,
+    TEXT_TYPES,
+    UnreadableContentError,
+    extract,
+)
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.judge import PageCheck
-from factcheck.match import PreparedPage, match_quote, prepare_page
+from factcheck.match import PreparedPage, found_verbatim, match_quote, prepare_page
 from factcheck.models import QuoteResult
+from factcheck.verbatim import Source, find_verbatim
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,11 @@ def check_page(
     quote_sets: list[tuple[str, ...]],
     known: Mapping[str, QuoteResult] | None = None,
 ) -> list[PageCheck]:
-    """One PageCheck per citation of a fetched page (text extracted once, each distinct quote
-    matched once).
+    """One PageCheck per citation of a fetched page (each distinct quote matched once).
+
+    A quote found word for word in the page source, where that is certainly visible text,
+    is answered from the source (`verbatim`); the others from the page's text, extracted
+    and normalised once.
 
     `known` holds results already known for this very body (an earlier run's, see
     `quote_cache`): those quotes are not matched again, and when it covers every quote the
@@ -65,16 +76,34 @@ def check_page(
     if not any(quote_sets) or fetched.outcome is not FetchOutcome.OK:
         return [PageCheck(light) for _ in quote_sets]
     results = dict(known or {})
-    wanted = list(dict.fromkeys(q for quotes in quote_sets for q in quotes))
-    if any(q not in results for q in wanted):
+    link = fetched.final_url or fetched.url
+    wanted = [q for q in dict.fromkeys(q for qs in quote_sets for q in qs) if q not in results]
+    if wanted:
+        results.update(_verbatim(fetched, wanted, link))
+        wanted = [q for q in wanted if q not in results]
+    if wanted:
         page = read_page(fetched)
         if page.prepared is None:
             return [PageCheck(light, unreadable=page.unreadable if q else None) for q in quote_sets]
-        link = fetched.final_url or fetched.url
         for quote in wanted:
-            if quote not in results:
-                results[quote] = match_quote(quote, page.prepared, link)
+            results[quote] = match_quote(quote, page.prepared, link)
     return [PageCheck(light, tuple(results[q] for q in quotes)) for quotes in quote_sets]
+
+
+def _verbatim(fetched: FetchResult, quotes: list[str], link: str) -> dict[str, QuoteResult]:
+    """The quotes found word for word in the source of an HTML or text page (the cheap path,
+    see `verbatim`); the others are left to the full path."""
+    media_type = fetched.media_type or sniff_media_type(fetched.body)
+    if media_type not in HTML_TYPES and media_type not in TEXT_TYPES:
+        return {}
+    html = media_type in HTML_TYPES
+    source = Source(decode_body(fetched.body, fetched.charset, sniff_html=html), html=html)
+    found = {}
+    for quote in quotes:
+        spans = find_verbatim(source, quote)
+        if spans:
+            found[quote] = found_verbatim(quote, source, spans, link)
+    return found
 
 
 def sniff_media_type(body: bytes) -> str:

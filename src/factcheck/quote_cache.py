@@ -35,6 +35,7 @@ MATCHER_MODULES = (
     "fragment.py",
     "match.py",
     "pagecheck.py",
+    "verbatim.py",
     "models.py",
 )
 MATCHER_LIBRARIES = ("selectolax", "pypdf", "rapidfuzz")
