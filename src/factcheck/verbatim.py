@@ -17,8 +17,7 @@ path, which normalises quote marks, dashes, spacing and case and finds the close
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from html import unescape
 
 from factcheck.editorial import is_bounded, parse_quote
@@ -62,61 +61,67 @@ MAX_COPIES = 200  # anchor-word hits examined before leaving a page to the full 
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
 class Source:
-    """A decoded page source, searched as it is (`html=False` for plain text)."""
+    """A decoded page source, searched as it is (`html=False` for plain text).
 
-    text: str
-    html: bool = True
+    What the checks need to know of the markup (comments, raw text, dropped and hidden
+    elements, markup inside attributes) is read once, from the start of the source up to
+    the furthest copy looked at (`scan`): a quote near the top costs less than one near the
+    end.
+    """
 
-    @cached_property
-    def lower(self) -> str | None:
-        """The source in lower case, or None when lower-casing moves offsets (rare letters)."""
-        low = self.text.lower()
-        return low if len(low) == len(self.text) else None
+    def __init__(self, text: str, html: bool = True) -> None:
+        self.text, self.html = text, html
+        low = text.lower()
+        # None when lower-casing moves offsets (a few rare letters): left to the full path.
+        self.lower = low if len(low) == len(text) else None
+        self.scanned = 0
+        self.raw: list[Span] = []  # comments and raw-text elements (where a "<" is text)
+        self.dropped: list[Span] = []  # dropped elements, and from any doubt to the end
+        self.hidden: list[tuple[int, str]] = []  # (offset, tag) of hidden elements' start
+        self.body_start = -1
+        self.markup_in_attribute = False
 
-    @cached_property
-    def spans(self) -> tuple[list[Span], list[Span]]:
-        """Spans of the source a reader never sees: comments and raw-text elements (where a
-        "<" is text), then dropped elements and from any doubt to the end."""
-        return _unseen_spans(self.lower) if self.lower is not None and self.html else ([], [])
+    def scan(self, limit: int) -> None:
+        """Read the markup of text[:limit] (again, when `limit` goes further than before)."""
+        low = self.lower
+        if low is None or not self.html or limit <= self.scanned:
+            return
+        self.raw, self.dropped = _unseen_spans(low, limit)
+        body = low.find("<body", 0, limit)
+        self.body_start = body if body >= 0 and not self.is_unseen(body) else -1
+        begin = max(self.body_start, 0)
+        self.markup_in_attribute = any(
+            not self.is_unseen(found.start(), raw_text_only=True)
+            for found in _MARKUP_IN_ATTRIBUTE.finditer(low, begin, limit)
+        )
+        self.hidden = _hidden_opens(low, begin, limit)
+        self.scanned = limit
 
-    def is_unseen(self, pos: int, raw_text_only: bool = False) -> bool:
-        """True when `pos` falls in a comment, script, template... (see `spans`)."""
-        raw, dropped = self.spans
-        spans = raw if raw_text_only else raw + dropped
-        return any(start <= pos < end for start, end in spans)
-
-    @cached_property
-    def body_start(self) -> int:
-        """Where the <body> tag starts (-1: a page without one is left to the parser)."""
-        body = self.lower.find("<body") if self.lower is not None else -1
-        return body if body >= 0 and not self.is_unseen(body) else -1
-
-    @cached_property
     def searchable(self) -> bool:
-        """False for pages the cheap tests cannot read safely (see the module docstring)."""
+        """False for pages the cheap tests cannot read safely (see the module docstring),
+        as far as `scan` has read."""
         if self.lower is None:
             return False
-        if not self.html:
-            return True
-        return self.body_start >= 0 and not any(
-            not self.is_unseen(found.start(), raw_text_only=True)
-            for found in _MARKUP_IN_ATTRIBUTE.finditer(self.lower, self.body_start)
-        )
+        return not self.html or (self.body_start >= 0 and not self.markup_in_attribute)
 
-    @cached_property
-    def hidden_opens(self) -> list[tuple[int, str]]:
-        """(offset, tag) of every non-void element opened with `hidden` or display:none."""
-        low = self.lower
-        body = self.body_start
-        if low is None or (low.find(" hidden", body) < 0 and not _DISPLAY_NONE.search(low, body)):
-            return []
-        return [
-            (found.start(), found.group(1))
-            for found in _HIDDEN_OPEN.finditer(low, body)
-            if found.group(1) not in _VOID
-        ]
+    def is_unseen(self, pos: int, raw_text_only: bool = False) -> bool:
+        """True when `pos` falls in a comment, script, template... (see `scan`)."""
+        spans = self.raw if raw_text_only else self.raw + self.dropped
+        return any(start <= pos < end for start, end in spans)
+
+
+def _hidden_opens(low: str, begin: int, end: int) -> list[tuple[int, str]]:
+    """(offset, tag) of every non-void element begun with `hidden` or display:none."""
+    if low.find("hidden", begin, end) < 0 and low.find("display", begin, end) < 0:
+        return []  # str.find first: most pages have neither
+    if low.find(" hidden", begin, end) < 0 and not _DISPLAY_NONE.search(low, begin, end):
+        return []
+    return [
+        (found.start(), found.group(1))
+        for found in _HIDDEN_OPEN.finditer(low, begin, end)
+        if found.group(1) not in _VOID
+    ]
 
 
 @lru_cache(maxsize=4096)
@@ -134,15 +139,18 @@ def find_verbatim(source: Source, quote: str) -> list[Span] | None:
     """Every copy of `quote` in the source, as (start, end) offsets of `source.text`, when
     all of them are certainly visible, word-bounded text; None when unsure or when there is
     no copy (the full path decides)."""
-    words = verbatim_words(quote)
-    if words is None or not source.searchable:
+    words, low = verbatim_words(quote), source.lower
+    if words is None or low is None:
         return None
     if source.html and any(char in quote for char in "<>&"):  # written escaped in HTML
         return None
-    low = source.lower
-    assert low is not None  # searchable implies it
     copies = _copies(low, words)
     if not copies:
+        return None
+    # The markup up to the tag after the last copy: enough to tell where each copy stands.
+    after = low.find(">", copies[-1][1])
+    source.scan(len(low) if after < 0 else after + 1)
+    if not source.searchable():
         return None
     wanted = normalise(quote)
     for start, end in copies:
@@ -236,7 +244,7 @@ def _char_before(source: Source, pos: int) -> str:
             return char
         if low.endswith("-->", 0, pos):  # a comment shows nothing: look before it
             comment = low.rfind("<!--", 0, pos - 3)
-            if (comment, pos) not in source.spans[0]:
+            if (comment, pos) not in source.raw:
                 return "?"
             pos = comment
             continue
@@ -296,18 +304,19 @@ def _visible(source: Source, start: int, end: int) -> bool:
     if source.is_unseen(start):
         return False
     return not any(
-        _still_open(source, tag, pos, start) for pos, tag in source.hidden_opens if pos < start
+        _still_open(source, tag, pos, start) for pos, tag in source.hidden if pos < start
     )
 
 
-def _unseen_spans(low: str) -> tuple[list[Span], list[Span]]:
+def _unseen_spans(low: str, limit: int) -> tuple[list[Span], list[Span]]:
     """Comments, raw-text elements and dropped elements of an HTML source (lower case), taken
-    in order as a tokenizer would: nothing inside a comment or a script counts as a tag."""
+    in order as a tokenizer would (nothing inside a comment or a script counts as a tag),
+    up to `limit`."""
     raw: list[Span] = []
     spans: list[Span] = []
     depth: dict[str, int] = {}
     opened: dict[str, int] = {}
-    found = _MARKER.search(low)
+    found = _MARKER.search(low, 0, limit)
     while found:
         start, pos, tag = found.start(), found.end(), found.group(2)
         if tag is None:  # a comment, to its "-->" ("<!-->" is an empty one)
@@ -335,7 +344,7 @@ def _unseen_spans(low: str) -> tuple[list[Span], list[Span]]:
             if not depth.get(tag):
                 opened[tag] = start
             depth[tag] = depth.get(tag, 0) + 1
-        found = _MARKER.search(low, pos)
+        found = _MARKER.search(low, pos, limit)
     spans.extend((opened[tag], len(low)) for tag, count in depth.items() if count)
     return raw, spans
 
