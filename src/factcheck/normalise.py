@@ -11,6 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 # Scripts written without spaces between words: no word boundary is required around a match,
 # and whitespace next to a CJK character is ignored (it is layout, not a word break:
@@ -33,7 +34,6 @@ _TABLE: dict[int, str | None] = dict.fromkeys(map(ord, _QUOTE_MARKS), '"')
 _TABLE.update(dict.fromkeys(map(ord, _DASHES), "-"))
 _TABLE.update(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None))
 _TABLE[ord("\u2026")] = "..."
-_CJK_GAP = re.compile(f"(?<=[{CJK}]) | (?=[{CJK}])")
 # str.translate costs ~70 ns a character; a regex finds the few characters to translate.
 _TABLE_CHARS = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 _NON_SPACE = re.compile(r"\S+")
@@ -62,7 +62,7 @@ def normalise(text: str) -> str:
     if _TABLE_CHARS.search(text):
         text = _TABLE_CHARS.sub(_fold_char, text)
     text = " ".join(text.casefold().split())
-    return _CJK_GAP.sub("", text) if _CJK_CHAR.search(text) else text
+    return _cjk_gap().sub("", text) if _cjk_char().search(text) else text
 
 
 def _fold_char(found: re.Match[str]) -> str:
@@ -71,18 +71,32 @@ def _fold_char(found: re.Match[str]) -> str:
 
 def is_unspaced(char: str) -> bool:
     """True for a character of a script written without spaces (CJK, Thai...)."""
-    return bool(_UNSPACED_CHAR.match(char))
+    return bool(_unspaced_char().match(char))
 
 
-_UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
-_CJK_CHAR = re.compile(f"[{CJK}]")
+# The three regexes of whole Unicode ranges cost ~10 ms to compile: built on first use, so
+# that `factcheck --help` and runs whose pages are all ASCII never pay for them.
+@cache
+def _cjk_gap() -> re.Pattern[str]:
+    return re.compile(f"(?<=[{CJK}]) | (?=[{CJK}])")
+
+
+@cache
+def _unspaced_char() -> re.Pattern[str]:
+    return re.compile(f"[{UNSPACED}]")
+
+
+@cache
+def _cjk_char() -> re.Pattern[str]:
+    return re.compile(f"[{CJK}]")
 
 
 def _joiner(left: str, right: str) -> str:
     """What separates two normalised pieces that whitespace separated in the original."""
     if not left or not right:
         return ""
-    return "" if _CJK_CHAR.match(left[-1]) or _CJK_CHAR.match(right[0]) else " "
+    cjk = _cjk_char()
+    return "" if cjk.match(left[-1]) or cjk.match(right[0]) else " "
 
 
 @dataclass
