@@ -11,8 +11,10 @@ the best of several runs (the machine is shared).
 
 Pipeline (issue 6): the pages of bench/run.py (`pages.py`: 60 KiB, one unique sentence each)
 each go through `extract` -> `prepare_page` -> `match_quote(sentence)`, as `pagecheck` runs
-them; the CPU seconds of each stage over all pages, the best of a few rounds, next to the
-floor: lexbor's own parse and `.text()` of the same pages.
+them when a quote is not in the source word for word (the full path); the CPU seconds of
+each stage over all pages, the best of a few rounds, next to the floor: lexbor's own parse
+and `.text()` of the same pages. Then the cheap path a run tries first on the same pages:
+`verbatim.find_verbatim` on the decoded source (these quotes are all copied word for word).
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import timeit
 from collections.abc import Callable
 from pathlib import Path
 
+from factcheck.decode import decode_body
 from factcheck.extract import extract, html_text
 from factcheck.match import match_quote, prepare_page
 from factcheck.models import QuoteStatus
+from factcheck.verbatim import Source, find_verbatim
 
 ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "matcher" / "ipvm-article.txt"
 
@@ -96,9 +100,22 @@ def pipeline(count: int, rounds: int) -> None:
             stages = took
     figures = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
     print(
-        f"pipeline, {count} pages of 60 KiB: {sum(stages.values()):.2f} s CPU ({figures}); "
+        f"full path, {count} pages of 60 KiB: {sum(stages.values()):.2f} s CPU ({figures}); "
         f"floor (lexbor parse + .text()) {floor:.2f} s"
     )
+    cheap = min(_cpu(lambda: _verbatim_all(bodies, sentences)) for _ in range(rounds))
+    print(
+        f"cheap path (verbatim.find_verbatim, decode included), the same {count} pages: "
+        f"{cheap:.2f} s CPU"
+    )
+
+
+def _verbatim_all(bodies: list[bytes], sentences: list[str]) -> None:
+    """What a run does first for a page: look for each quote word for word in the source."""
+    for body, sentence in zip(bodies, sentences, strict=True):
+        source = Source(decode_body(body, "utf-8", sniff_html=True))
+        spans = find_verbatim(source, sentence)
+        assert spans, sentence
 
 
 def _cpu(func: Callable[[], object]) -> float:
