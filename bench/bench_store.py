@@ -3,7 +3,8 @@
 Makes the store calls `verify` makes for each page (the latest snapshot for the validators,
 the answer kept, the drift look-up, the quote check recorded), from a coroutine per page,
 and prints the seconds the event loop spent inside store calls, the time until the store
-was closed (everything on disk), and the CPU time of the process.
+was closed (everything on disk), and the CPU time of the process, split between the event
+loop's thread and the store's threads (the writer and its record builders).
 Pages come from `bench/pages.py`, as in the `run.py` benchmark.
 
     .venv/bin/python bench/bench_store.py [--n 2000] [--page-kib 60] [--rate 500]
@@ -64,15 +65,17 @@ def main() -> None:
     args = parser.parse_args()
     answers = [answer(i, args.page_kib) for i in range(args.n)]
     with tempfile.TemporaryDirectory() as tmp:
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, loop, wall = time.process_time(), time.thread_time(), time.perf_counter()
         store = SnapshotStore(Path(tmp) / ".factcheck")
         blocked = asyncio.run(feed(store, answers, args.rate))
         store.close()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        loop = time.thread_time() - loop
         size = sum(f.stat().st_size for f in (Path(tmp) / ".factcheck").rglob("*"))
     print(
         f"{args.n} pages of {args.page_kib:g} KiB: event loop in the store {blocked:.2f} s, "
-        f"until closed {wall:.2f} s, process CPU {cpu:.2f} s, store {size / 1e6:.1f} MB"
+        f"until closed {wall:.2f} s, process CPU {cpu:.2f} s (loop thread {loop:.2f} s, "
+        f"store threads {cpu - loop:.2f} s), store {size / 1e6:.1f} MB"
     )
 
 

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from factcheck import store_writer
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.fixture_server import serve_app
 from factcheck.store import PageKey, SnapshotStore, StoreError
-from factcheck.store_writer import BATCH
+from factcheck.store_writer import BATCH, response_member
 
 from .conftest import ROOT, run_cli
 from .snapshot_site import conditional_site, write_claims
@@ -88,6 +93,62 @@ def test_record_keeps_body_validators_and_a_clean_warc_record(tmp_path: Path) ->
             assert record.http_headers.get_header("Content-Length") == "12"
             assert record.rec_headers.get_header("WARC-Target-URI") == "http://a.test/x"
             assert record.content_stream().read() == b"<p>hello</p>"
+
+
+def _warcio_record(result: FetchResult) -> bytes:
+    """The record warcio itself writes for `result` (uncompressed), to compare against."""
+    transfer = ("content-encoding", "content-length")
+    headers = [(k, v) for k, v in result.headers.items() if k not in transfer]
+    headers.append(("content-length", str(len(result.body))))
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    record = writer.create_warc_record(
+        result.url,
+        "response",
+        payload=io.BytesIO(result.body),
+        length=len(result.body),
+        http_headers=http,
+    )
+    writer.write_record(record)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {
+            "content-disposition": 'attachment; filename="r\u00e9sum\u00e9.pdf"',
+            "x-t": "\u00e9t\u00e9",
+        },
+    ],
+    ids=["ascii", "non-ascii headers"],
+)
+def test_response_records_are_warcios_byte_for_byte_with_valid_digests(
+    extra: dict[str, str],
+) -> None:
+    result = _ok("http://a.test/r\u00e9sum\u00e9", b"<p>caf\xc3\xa9</p>" * 5000)
+    result.headers.update(extra)
+    ours = zlib.decompress(response_member(result), wbits=31)
+    theirs = _warcio_record(result)
+
+    def fixed(record: bytes) -> bytes:  # the record id and date differ between any two records
+        uuid = rb"<urn:uuid:[0-9a-f-]{36}>"
+        date = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+        record, ids = re.subn(
+            rb"\r\nWARC-Record-ID: " + uuid + rb"\r\n", b"\r\nID\r\n", record, count=1
+        )
+        record, dates = re.subn(
+            rb"\r\nWARC-Date: " + date + rb"\r\n", b"\r\nDATE\r\n", record, count=1
+        )
+        assert (ids, dates) == (1, 1)
+        return record
+
+    assert fixed(ours) == fixed(theirs)
+    stream = io.BytesIO(response_member(result))
+    bodies = [r.content_stream().read() for r in ArchiveIterator(stream, check_digests="raise")]
+    assert bodies == [result.body]
 
 
 def test_same_body_again_is_not_stored_twice_and_failures_keep_no_body(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from warcio.archiveiterator import ArchiveIterator
 from factcheck.errors import FactcheckError
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.store_writer import (
+    HASH_PIECE,
     Checks,
     NewSnapshot,
     QuoteResults,
@@ -40,9 +41,6 @@ from factcheck.store_writer import (
 )
 
 INDEX = "index.sqlite"
-# hashlib lets go of the GIL for inputs of 2 KiB and more, and the writer thread takes it: the
-# event loop then waits to get it back (profiled: ~3x the hash itself). Smaller pieces keep it.
-_HASH_PIECE = 2047
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -108,7 +106,14 @@ class StoreError(FactcheckError):
 
 def utc_now() -> str:
     """The current time as the store writes it: `2026-10-02T09:30:00Z`."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    global _formatted
+    second = int(time.time())
+    if _formatted[0] != second:  # formatted once a second: the loop asks twice a page
+        _formatted = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _formatted[1]
+
+
+_formatted = (0, "")
 
 
 @dataclass(frozen=True)
@@ -497,11 +502,12 @@ def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) ->
 
 
 def content_hash(body: bytes) -> str:
-    """`sha256:<hex>` of `body`, hashed without letting go of the GIL (see _HASH_PIECE)."""
+    """`sha256:<hex>` of `body`, hashed without letting go of the GIL: the event loop would
+    wait for the store's threads to give it back (see store_writer.HASH_PIECE)."""
     digest = hashlib.sha256()
     view = memoryview(body)
-    for start in range(0, len(view), _HASH_PIECE):
-        digest.update(view[start : start + _HASH_PIECE])
+    for start in range(0, len(view), HASH_PIECE):
+        digest.update(view[start : start + HASH_PIECE])
     return "sha256:" + digest.hexdigest()
 
 
