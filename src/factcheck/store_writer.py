@@ -28,13 +28,13 @@ import sqlite3
 import threading
 import time
 import uuid
-import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import IO, Any
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -58,8 +58,9 @@ _RECORD_IDS = random.Random()
 # Bodies queued and not yet written, at most: past it `put` waits (the disk is slower than the
 # network), so memory follows what is in flight rather than what the disk has not caught up.
 QUEUE_BYTES = 32 * 1024 * 1024
-# zlib level for the gzip members: level 1 is ~4x faster than warcio's 9 on HTML pages and
-# the file ~15% larger; readers do not care which level wrote a member.
+# The gzip members are compressed with ISA-L (isal), level 1: the same gzip format, about 4x
+# faster than zlib's level 1 on HTML pages and a little smaller (zlib level 1 was itself ~4x
+# faster than warcio's 9); readers do not care what wrote a member.
 GZIP_LEVEL = 1
 # Headers that describe the transfer, not the stored payload (the fetcher decodes bodies).
 _TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
@@ -343,7 +344,7 @@ def gzip_member(record: Any) -> bytes:
     """`record` serialised by warcio, as one gzip member compressed at GZIP_LEVEL."""
     raw = io.BytesIO()
     WARCWriter(raw, gzip=False).write_record(record)
-    return zlib.compress(raw.getbuffer(), GZIP_LEVEL, wbits=31)
+    return isal_zlib.compress(raw.getbuffer(), GZIP_LEVEL, wbits=31)
 
 
 def response_member(result: FetchResult) -> bytes:
@@ -377,7 +378,7 @@ def response_member(result: FetchResult) -> bytes:
         "\r\n"
     )
     record = b"".join((warc_head.encode(), http_head, body, b"\r\n\r\n"))
-    return zlib.compress(record, GZIP_LEVEL, wbits=31)
+    return isal_zlib.compress(record, GZIP_LEVEL, wbits=31)
 
 
 def _http_head(result: FetchResult) -> bytes:
