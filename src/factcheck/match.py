@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from factcheck.closest import closest_passage, word_diff
 from factcheck.editorial import Segment, Span, elided_negation, find_quote, parse_quote, readable
 from factcheck.fragment import fragment_url
 from factcheck.models import QuoteResult, QuoteStatus
@@ -118,6 +117,8 @@ def found_verbatim(
 
 
 def _elided(quote: str, page: PreparedPage, chain: list[Span]) -> QuoteResult:
+    from factcheck.closest import word_diff  # rapidfuzz: only for quotes not found
+
     passage = _original(page, chain[0].start, chain[-1].end)
     words = elided_negation(chain, page.normalised)
     return QuoteResult(
@@ -131,6 +132,8 @@ def _elided(quote: str, page: PreparedPage, chain: list[Span]) -> QuoteResult:
 
 
 def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult:
+    from factcheck.closest import closest_passage, word_diff  # rapidfuzz: only here
+
     needle, shown = " ".join(s.plain for s in segments), readable(quote)
     if len(segments) > 1:
         missing = [s.plain for s in segments if not find_quote([s], page.normalised)]
