@@ -231,3 +231,19 @@ def test_unsupported_content_type_is_an_error_only_when_a_quote_is_asked(claims_
     assert citation(quoted)["reason"].startswith("unsupported content type application/json")
     bare = check(claims_file, "http://fixtures.test/data.json")
     assert citation(bare)["status"] == "ok"
+
+
+def test_a_connection_that_fails_before_any_answer_is_a_network_failure() -> None:
+    """ENETUNREACH (no route, cable out) counts towards "network unreachable" like an unknown
+    host does, and is worth a retry; an unknown host is a dead link and is not."""
+    import errno
+
+    from factcheck.outcomes import transport_failure
+
+    unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
+    result, retry = transport_failure("https://a.example/", "https://a.example/", 0, unreachable)
+    assert (result.outcome, result.network_failure, retry) == (FetchOutcome.ERROR, True, True)
+    assert result.reason == "connection failed: [Errno 101] Network is unreachable"
+    unknown = OSError(-2, "Name or service not known")
+    result, retry = transport_failure("https://b.example/", "https://b.example/", 0, unknown)
+    assert (result.outcome, result.network_failure, retry) == (FetchOutcome.BROKEN, True, False)

@@ -266,9 +266,16 @@ def transport_failure(
             redirects=hops,
             network_failure=True,
         ), False
-    # Not a network failure: only an unknown host or a refused connection counts as one.
+    # Any other failure to connect (network unreachable, reset before an answer): worth a
+    # retry, and a network failure, so that a run where every request ends this way is told
+    # apart as "network unreachable" (exit 3) rather than as that many dead links.
     return FetchResult(
-        original, FetchOutcome.ERROR, f"connection failed: {text}", final_url=url, redirects=hops
+        original,
+        FetchOutcome.ERROR,
+        f"connection failed: {text}",
+        final_url=url,
+        redirects=hops,
+        network_failure=True,
     ), True
 
 
