@@ -25,8 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from warcio.archiveiterator import ArchiveIterator
-
 from factcheck.errors import FactcheckError
 from factcheck.fetch import FetchOutcome, FetchResult
 from factcheck.store_writer import (
@@ -309,6 +307,8 @@ class SnapshotStore:
             snapshot = indexed
         if snapshot.warc_file is None or snapshot.warc_offset is None:
             return b""
+        from warcio.archiveiterator import ArchiveIterator  # ~50 ms: only when a body is read
+
         with open(self.root / snapshot.warc_file, "rb") as fh:
             fh.seek(snapshot.warc_offset)
             for record in ArchiveIterator(io.BytesIO(fh.read(snapshot.warc_length or 0))):
@@ -540,6 +540,8 @@ def _columns(snapshot: Snapshot) -> tuple[Any, ...]:
 
 def iter_records(path: Path) -> Iterator[tuple[str, str]]:
     """(record type, target URI) of every record in the WARC file at `path`."""
+    from warcio.archiveiterator import ArchiveIterator
+
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh):
             yield record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or ""

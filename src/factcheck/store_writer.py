@@ -35,8 +35,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from isal import isal_zlib
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from factcheck import __version__
 from factcheck.fetch import FetchResult
@@ -342,6 +340,8 @@ def _body_size(operation: Operation) -> int:
 
 def gzip_member(record: Any) -> bytes:
     """`record` serialised by warcio, as one gzip member compressed at GZIP_LEVEL."""
+    from warcio.warcwriter import WARCWriter  # warcio (~50 ms to import) only where used
+
     raw = io.BytesIO()
     WARCWriter(raw, gzip=False).write_record(record)
     return isal_zlib.compress(raw.getbuffer(), GZIP_LEVEL, wbits=31)
@@ -396,6 +396,8 @@ def _http_head(result: FetchResult) -> bytes:
     try:
         return "".join(lines).encode("ascii")
     except UnicodeEncodeError:  # rare: warcio %-encodes the values as it always did
+        from warcio.statusandheaders import StatusAndHeaders
+
         http_headers = StatusAndHeaders(statusline, headers, protocol="HTTP/1.1")
         return bytes(http_headers.to_ascii_bytes())
 
@@ -406,6 +408,8 @@ def _base32(digest: Any) -> str:
 
 def warcinfo_record(filename: str) -> Any:
     """The warcinfo record that opens every WARC file factcheck writes."""
+    from warcio.warcwriter import WARCWriter
+
     writer = WARCWriter(io.BytesIO(), gzip=True)
     info = {
         "software": f"factcheck/{__version__}",
