@@ -307,7 +307,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=sorted(TOOLS), action="append",
                         help="run only this tool (repeatable)")  # fmt: skip
     parser.add_argument("--baseline", action="store_true", help="also time bare aiohttp")
-    parser.add_argument("--factcheck-args", default="", help='extra options, e.g. --factcheck-args=--no-store')
+    parser.add_argument("--factcheck-args", default="", help="e.g. --factcheck-args=--no-store")
     parser.add_argument("--scaling", action="store_true",
                         help="N = 200, 2,000, 20,000 and a table of all three")  # fmt: skip
     parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")],
