@@ -53,16 +53,23 @@ class PageText:
     title: str | None = None
 
 
-def extract(body: bytes, media_type: str, charset: str | None = None) -> PageText:
+def extract(
+    body: bytes, media_type: str, charset: str | None = None, decoded: str | None = None
+) -> PageText:
     """Return the visible text of `body`; refuses (UnreadableContentError) what it cannot read.
 
-    `media_type` is the bare type ("text/html"); `charset` the declared one, if any.
+    `media_type` is the bare type ("text/html"); `charset` the declared one, if any;
+    `decoded` the body already decoded, when the caller has it (HTML and text).
     """
     if media_type in PDF_TYPES:
         return PageText(text=pdf_text(body), kind="pdf")
     from factcheck.decode import decode_body
 
-    text = decode_body(body, charset, sniff_html=media_type in HTML_TYPES)
+    text = (
+        decoded
+        if decoded is not None
+        else decode_body(body, charset, sniff_html=media_type in HTML_TYPES)
+    )
     if media_type in HTML_TYPES:
         return html_text(text)
     return PageText(text=text, kind="text")

@@ -1,5 +1,6 @@
-"""From a fetched body to quote results: extract and normalise the text once per page,
-then match each citation's quotes against it."""
+"""From a fetched body to quote results: look for each quote word for word in the decoded
+source first (`verbatim`), else extract and normalise the text once per page and match the
+remaining quotes against it."""
 
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ class ReadPage:
     unreadable: str | None = None
 
 
-def read_page(fetched: FetchResult) -> ReadPage:
-    """Extract and normalise the text of a fetched page; never raises for bad content."""
+def read_page(fetched: FetchResult, decoded: str | None = None) -> ReadPage:
+    """Extract and normalise the text of a fetched page; never raises for bad content.
+
+    `decoded`: the body already decoded (an HTML or text page), so as not to decode it twice.
+    """
     if fetched.outcome is not FetchOutcome.OK:
         return ReadPage(fetched)
     media_type = fetched.media_type or sniff_media_type(fetched.body)
@@ -42,7 +46,7 @@ def read_page(fetched: FetchResult) -> ReadPage:
             "quotes can be checked in HTML, PDF and plain text",
         )
     try:
-        page = extract(fetched.body, media_type, fetched.charset)
+        page = extract(fetched.body, media_type, fetched.charset, decoded)
     except UnreadableContentError as exc:
         return ReadPage(fetched, unreadable=str(exc))
     return ReadPage(fetched, prepare_page(page.text, page.script_text))
@@ -78,11 +82,12 @@ def check_page(
     results = dict(known or {})
     link = fetched.final_url or fetched.url
     wanted = [q for q in dict.fromkeys(q for qs in quote_sets for q in qs) if q not in results]
-    if wanted:
-        results.update(_verbatim(fetched, wanted, link))
+    source = _source(fetched) if wanted else None
+    if source is not None:
+        results.update(_verbatim(source, wanted, link))
         wanted = [q for q in wanted if q not in results]
     if wanted:
-        page = read_page(fetched)
+        page = read_page(fetched, source.text if source is not None else None)
         if page.prepared is None:
             return [PageCheck(light, unreadable=page.unreadable if q else None) for q in quote_sets]
         for quote in wanted:
@@ -90,14 +95,18 @@ def check_page(
     return [PageCheck(light, tuple(results[q] for q in quotes)) for quotes in quote_sets]
 
 
-def _verbatim(fetched: FetchResult, quotes: list[str], link: str) -> dict[str, QuoteResult]:
-    """The quotes found word for word in the source of an HTML or text page (the cheap path,
-    see `verbatim`); the others are left to the full path."""
+def _source(fetched: FetchResult) -> Source | None:
+    """The decoded source of an HTML or text page (None for other types)."""
     media_type = fetched.media_type or sniff_media_type(fetched.body)
     if media_type not in HTML_TYPES and media_type not in TEXT_TYPES:
-        return {}
+        return None
     html = media_type in HTML_TYPES
-    source = Source(decode_body(fetched.body, fetched.charset, sniff_html=html), html=html)
+    return Source(decode_body(fetched.body, fetched.charset, sniff_html=html), html=html)
+
+
+def _verbatim(source: Source, quotes: list[str], link: str) -> dict[str, QuoteResult]:
+    """The quotes found word for word in the source (the cheap path, see `verbatim`); the
+    others are left to the full path."""
     found = {}
     for quote in quotes:
         spans = find_verbatim(source, quote)

@@ -78,7 +78,8 @@ class Source:
         self.lower = low if len(low) == len(text) else None
         self.scanned = 0
         self.raw: list[Span] = []  # comments and raw-text elements (where a "<" is text)
-        self.dropped: list[Span] = []  # dropped elements, and from any doubt to the end
+        # those and dropped elements, and from any doubt to the end
+        self.unseen: list[Span] = []
         self.hidden: list[tuple[int, str]] = []  # (offset, tag) of hidden elements' start
         self.body_start = -1
         self.markup_in_attribute = False
@@ -88,7 +89,8 @@ class Source:
         low = self.lower
         if low is None or not self.html or limit <= self.scanned:
             return
-        self.raw, self.dropped = _unseen_spans(low, limit)
+        self.raw, dropped = _unseen_spans(low, limit)
+        self.unseen = self.raw + dropped
         body = low.find("<body", 0, limit)
         self.body_start = body if body >= 0 and not self.is_unseen(body) else -1
         begin = max(self.body_start, 0)
@@ -108,15 +110,15 @@ class Source:
 
     def is_unseen(self, pos: int, raw_text_only: bool = False) -> bool:
         """True when `pos` falls in a comment, script, template... (see `scan`)."""
-        spans = self.raw if raw_text_only else self.raw + self.dropped
+        spans = self.raw if raw_text_only else self.unseen
         return any(start <= pos < end for start, end in spans)
 
 
 def _hidden_opens(low: str, begin: int, end: int) -> list[tuple[int, str]]:
     """(offset, tag) of every non-void element begun with `hidden` or display:none."""
-    if low.find("hidden", begin, end) < 0 and low.find("display", begin, end) < 0:
-        return []  # str.find first: most pages have neither
-    if low.find(" hidden", begin, end) < 0 and not _DISPLAY_NONE.search(low, begin, end):
+    if low.find(" hidden", begin, end) < 0 and (  # str.find first: most pages have neither
+        low.find("display", begin, end) < 0 or not _DISPLAY_NONE.search(low, begin, end)
+    ):
         return []
     return [
         (found.start(), found.group(1))
