@@ -104,6 +104,15 @@ def archive_app(captures: Captures) -> web.Application:
     return app
 
 
+def write_site(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """A folder of pages for `conditional_site` (text written as UTF-8); returns `folder`."""
+    folder.mkdir()
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (folder / name).write_bytes(data)
+    return folder
+
+
 def write_claims(path: Path, citations: list[tuple[str, list[str]]]) -> Path:
     """A claim file with one claim per citation (url, quotes); returns `path`."""
     lines = ["claims:"]

@@ -10,7 +10,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from .conftest import run_cli
-from .snapshot_site import write_claims
+from .snapshot_site import write_claims, write_site
 
 QUOTE = "approved the budget on Tuesday"
 ARTICLE = (
@@ -22,10 +22,7 @@ EARLIER = "2026-10-02T08:30:00Z"
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
-    return folder
+    return write_site(tmp_path / "site", {"article.html": ARTICLE})
 
 
 def _first_run_on(day: str, claims: Path, store: Path) -> None:

@@ -18,7 +18,7 @@ from factcheck.models import QuoteResult, QuoteStatus, Report, VerifyOptions
 from factcheck.verify import verify
 
 from .conftest import run_cli
-from .snapshot_site import write_claims
+from .snapshot_site import write_claims, write_site
 
 ARTICLE = (
     "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
@@ -33,12 +33,10 @@ MISSING = "the harbour will be dredged next spring"
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
-    (folder / "notes.txt").write_text(NOTES, encoding="utf-8")
-    (folder / "data.bin").write_bytes(b"\x00\x01 not a readable page")
-    return folder
+    data = b"\x00\x01 not a readable page"
+    return write_site(
+        tmp_path / "site", {"article.html": ARTICLE, "notes.txt": NOTES, "data.bin": data}
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from .conftest import run_cli
-from .snapshot_site import write_claims
+from .snapshot_site import write_claims, write_site
 
 ARTICLE = (
     "<html><body><h1>Council news</h1><p>The council approved the budget on Tuesday "
@@ -20,11 +20,7 @@ NOTES = "Minutes. The mayor abstained from the vote on the library.\n"
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
-    (folder / "notes.txt").write_text(NOTES, encoding="utf-8")
-    return folder
+    return write_site(tmp_path / "site", {"article.html": ARTICLE, "notes.txt": NOTES})
 
 
 def _claims(tmp_path: Path, base: str) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from factcheck.fixture_server import serve_app
 from factcheck.wayback import cdx_query, parse_cdx
 
-from .conftest import run_cli
+from .conftest import Run, run_cli
 from .snapshot_site import Captures, archive_app, conditional_site, write_claims
 
 QUOTE = "the river rose four metres overnight"
@@ -40,6 +40,21 @@ def captures() -> Captures:
 def archive(captures: Captures) -> Iterator[str]:
     with serve_app(archive_app(captures)) as base:
         yield base
+
+
+def find_archive(claims: Path, archive: str, *store: str) -> Run:
+    """`factcheck verify --find-archive` against the local archive, as JSON."""
+    return run_cli(
+        "verify",
+        str(claims),
+        "--allow-private",
+        *store,
+        "--find-archive",
+        "--archive-endpoint",
+        archive,
+        "--format",
+        "json",
+    )
 
 
 def test_cdx_query_asks_for_the_closest_status_200_capture() -> None:
@@ -77,17 +92,7 @@ def test_find_archive_turns_a_broken_citation_into_archived_with_the_line_to_add
     plain = run_cli("verify", str(claims), "--allow-private", "--no-store", "--format", "json")
     assert plain.statuses() == {"claim-0": ["broken"]}
 
-    run = run_cli(
-        "verify",
-        str(claims),
-        "--allow-private",
-        "--no-store",
-        "--find-archive",
-        "--archive-endpoint",
-        archive,
-        "--format",
-        "json",
-    )
+    run = find_archive(claims, archive, "--no-store")
     assert run.code == 0
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "archived"
@@ -112,18 +117,7 @@ def test_find_archive_rescues_a_missing_quote_from_the_capture_nearest_when_it_w
             "UPDATE quote_checks SET status = 'found', checked_at = ?", ("2023-01-02T00:00:00Z",)
         )
 
-    run = run_cli(
-        "verify",
-        str(claims),
-        "--allow-private",
-        "--store",
-        str(store),
-        "--find-archive",
-        "--archive-endpoint",
-        archive,
-        "--format",
-        "json",
-    )
+    run = find_archive(claims, archive, "--store", str(store))
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "archived"
     assert citation["suggestion"] == f"archive_url: {archive}/web/20230105000000id_/{url}"
@@ -135,17 +129,7 @@ def test_find_archive_without_a_good_capture_keeps_the_failure_and_says_so(
     url = f"{live}/gone.html"
     captures[url] = [("20240101000000", 404, b"")]
     claims = write_claims(tmp_path / "claims.yaml", [(url, [QUOTE])])
-    run = run_cli(
-        "verify",
-        str(claims),
-        "--allow-private",
-        "--no-store",
-        "--find-archive",
-        "--archive-endpoint",
-        archive,
-        "--format",
-        "json",
-    )
+    run = find_archive(claims, archive, "--no-store")
     assert run.code == 1
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "broken"
@@ -158,17 +142,7 @@ def test_find_archive_capture_without_the_quote_stays_missing(
     url = f"{live}/moved.html"
     captures[url] = [("20240101000000", 200, WITHOUT)]
     claims = write_claims(tmp_path / "claims.yaml", [(url, [QUOTE])])
-    run = run_cli(
-        "verify",
-        str(claims),
-        "--allow-private",
-        "--no-store",
-        "--find-archive",
-        "--archive-endpoint",
-        archive,
-        "--format",
-        "json",
-    )
+    run = find_archive(claims, archive, "--no-store")
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "quote_missing"
     assert "; Internet Archive capture of 2024-01-01: quote_missing" in citation["reason"]
