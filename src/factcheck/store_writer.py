@@ -30,7 +30,6 @@ import time
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +37,7 @@ from isal import isal_zlib
 
 from factcheck import __version__
 from factcheck.fetch import FetchResult
+from factcheck.outcomes import reason_phrase
 
 BATCH = 256  # operations per batch at most: one fsync and one commit each
 # After a batch smaller than BATCH the writer waits this long for more operations (unless
@@ -385,11 +385,7 @@ def _http_head(result: FetchResult) -> bytes:
     """The stored status line and headers (transfer headers dropped, the decoded body's
     Content-Length) as warcio encodes them: ASCII, other values %-encoded (RFC 8187)."""
     status = result.http_status or 200
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    statusline = f"{status} {phrase}".strip()
+    statusline = f"{status} {reason_phrase(status, None)}".strip()
     headers = [(k, v) for k, v in result.headers.items() if k not in _TRANSFER_HEADERS]
     headers.append(("content-length", str(len(result.body))))
     lines = [f"HTTP/1.1 {statusline}\r\n", *(f"{k}: {v}\r\n" for k, v in headers), "\r\n"]
