@@ -52,9 +52,11 @@ def test_no_config_changes_nothing(in_tmp: Path) -> None:
 
 
 def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
-    (in_tmp / "factcheck.toml").write_text("retries = 5\ntimeout = 9\n", encoding="utf-8")
-    options = load_config().apply(VerifyOptions(retries=1), explicit={"retries"})
-    assert (options.retries, options.timeout) == (1, 9)
+    (in_tmp / "factcheck.toml").write_text(
+        "retries = 5\ntimeout = 9\nworkers = 1\n", encoding="utf-8"
+    )
+    options = load_config().apply(VerifyOptions(retries=1, workers=3), explicit={"retries"})
+    assert (options.retries, options.timeout, options.workers) == (1, 9, 1)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +65,7 @@ def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
         ("allow_private = true\n", "unknown setting 'allow_private'"),
         ('retries = "2"\n', "retries must be int, not '2'"),
         ("concurrency = 0\n", "concurrency must be at least 1, not 0"),
+        ("workers = 0\n", "workers must be at least 1, not 0"),
         ("strict = 1\n", "strict must be bool, not 1"),
         ("timeout = true\n", "timeout must be int or float, not True"),
         ('[headers]\n"a.example" = "x"\n', 'headers."a.example" must be a table of strings'),

@@ -83,6 +83,13 @@ def main() -> None:
     help="Requests in flight to one host at most.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes a big run is split between, by host (default: one per CPU core, "
+    "at most 4; 1 keeps every run in one process).",
+)
+@click.option(
     "--retries",
     type=click.IntRange(min=0),
     default=2,
@@ -158,6 +165,7 @@ def verify(
     timeout: float,
     concurrency: int,
     per_host: int,
+    workers: int | None,
     retries: int,
     max_bytes: int,
     allow_private: bool,
@@ -174,12 +182,15 @@ def verify(
     Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
     2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
     """
+    from factcheck.workers import default_workers
+
     files = _load(paths)
     _check_output(output)
     options = VerifyOptions(
         timeout=timeout,
         concurrency=concurrency,
         per_host=per_host,
+        workers=workers or default_workers(),
         retries=retries,
         max_bytes=max_bytes,
         allow_private=allow_private,

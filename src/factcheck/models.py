@@ -166,6 +166,7 @@ class VerifyOptions:
     timeout: float = 20.0  # per request: connect, read, and the total deadline
     concurrency: int = 32
     per_host: int = 4
+    workers: int = 1  # processes splitting the hosts between them (workers.py)
     retries: int = 2
     max_retry_after: float = 60.0
     max_bytes: int = 50 * 1024 * 1024

@@ -22,7 +22,7 @@ from factcheck.fetch import FetchOutcome, FetchResult, strip_fragment
 from factcheck.judge import PageCheck
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
 from factcheck.pagecheck import check_page
-from factcheck.store import Snapshot, SnapshotStore
+from factcheck.store import Snapshot, SnapshotStore, StoreShare
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 NO_SNAPSHOT = "offline: no stored snapshot of this URL (run once online first)"
@@ -204,9 +204,14 @@ class Evidence:
 
 
 @asynccontextmanager
-async def open_evidence(options: VerifyOptions, fetcher: Fetches) -> AsyncIterator[Evidence]:
-    """The Evidence for one run (a store at `options.store`, or none); closes the store."""
-    store = SnapshotStore(Path(options.store)) if options.store else None
+async def open_evidence(
+    options: VerifyOptions, fetcher: Fetches, share: StoreShare | None = None
+) -> AsyncIterator[Evidence]:
+    """The Evidence for one run, or one worker's `share` of it (a store at `options.store`,
+    or none); closes the store."""
+    store = None
+    if options.store:
+        store = SnapshotStore(Path(options.store), *(share or (None, 0)))
     evidence = Evidence(fetcher, options, store)
     try:
         yield evidence

@@ -151,6 +151,15 @@ class Snapshot:
         return self.id < 0
 
 
+class StoreShare(NamedTuple):
+    """One worker's part of a run split between processes (workers.py): the run's id, which
+    every part records its quote checks under, and the part's number, which names its own
+    WARC file (part 0 writes the run's usual file)."""
+
+    run_id: str
+    part: int
+
+
 class PageKey(NamedTuple):
     """What a quote's result depends on besides the quote: the bytes judged, the URL its
     fragment links point at, how the bytes are read, and the matcher's version."""
@@ -179,9 +188,10 @@ class SnapshotStore:
     Refuses (StoreError) a `root` that exists and is not a folder, or a corrupt index.
     """
 
-    def __init__(self, root: Path | str, run_id: str | None = None) -> None:
+    def __init__(self, root: Path | str, run_id: str | None = None, part: int = 0) -> None:
         self.root = Path(root)
-        self.run_id = run_id or _new_run_id()
+        self.run_id = run_id or new_run_id()
+        self.part = part  # this process's part of a run split between workers (StoreShare)
         self._db: sqlite3.Connection | None = None  # reads, on the caller's thread
         self._writer: StoreWriter | None = None  # every write, on its own thread
         self._ids: dict[int, int] = {}  # pending id -> row id, once written
@@ -223,6 +233,11 @@ class SnapshotStore:
             raise StoreError(
                 f"{self.root}: could not write snapshots ({writer.error})"
             ) from writer.error
+
+    def warc_name(self) -> str:
+        """This run's WARC file (its part's, for a run split between workers)."""
+        suffix = f"-{self.part}" if self.part else ""
+        return f"warc/factcheck-{self.run_id}{suffix}.warc.gz"
 
     def exists(self) -> bool:
         return (self.root / INDEX).is_file()
@@ -460,9 +475,7 @@ class SnapshotStore:
     def _writer_thread(self) -> StoreWriter:
         if self._writer is None:
             self._connect(create=True)  # the schema exists before the thread writes rows
-            self._writer = StoreWriter(
-                self.root, self.root / INDEX, f"warc/factcheck-{self.run_id}.warc.gz"
-            )
+            self._writer = StoreWriter(self.root, self.root / INDEX, self.warc_name())
             atexit.register(self.close)
         self._raise_write_error()
         return self._writer
@@ -511,7 +524,7 @@ def content_hash(body: bytes) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _new_run_id() -> str:
+def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 

@@ -27,6 +27,7 @@ from factcheck.models import (
 from factcheck.pagecheck import ReadPage, check_page, check_quotes, read_page
 from factcheck.schedule import run_per_host
 from factcheck.snapshots import Evidence, Fetches, open_evidence
+from factcheck.store import StoreShare
 
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
 
@@ -39,8 +40,21 @@ def verify(
     Raises NetworkUnreachableError when every request failed at the network level and the
     connectivity probe fails too. On Ctrl-C the report covers what finished, the rest
     marked not checked, and `Report.interrupted` is set.
+
+    With `options.workers` above 1, a run with enough URLs on enough hosts is split between
+    worker processes, each checking the URLs of its own share of the hosts (workers.py).
     """
-    return asyncio.run(verify_async(files, options or VerifyOptions(), progress))
+    from factcheck.workers import can_fork, check_in_workers, plan_shares
+
+    options = options or VerifyOptions()
+    started = time.monotonic()
+    citations = cited(files)
+    shares = plan_shares(citations, options.workers)
+    if len(shares) < 2 or not can_fork():
+        checked = asyncio.run(check_citations(citations, options, progress))
+    else:
+        checked = check_in_workers(citations, shares, options, progress)
+    return assemble(files, checked, options, started)
 
 
 @dataclass
@@ -130,15 +144,44 @@ def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
     return groups
 
 
+@dataclass
+class Checked:
+    """What checking some citations gave: a result per citation (None where the run was
+    interrupted before it), and whether it was."""
+
+    results: list[CitationResult | None]
+    interrupted: bool
+
+
 async def verify_async(
     files: list[ClaimFile], options: VerifyOptions, progress: Progress | None = None
 ) -> Report:
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
-    citations = [c for f in files for claim in f.claims for c in claim.citations]
+    citations = cited(files)
+    checked = await check_citations(citations, options, progress)
+    return assemble(files, checked, options, started)
+
+
+def cited(files: list[ClaimFile]) -> list[Citation]:
+    """Every citation of `files`, in file order."""
+    return [c for f in files for claim in f.claims for c in claim.citations]
+
+
+async def check_citations(
+    citations: list[Citation],
+    options: VerifyOptions,
+    progress: Progress | None = None,
+    share: StoreShare | None = None,
+) -> Checked:
+    """Fetch every URL of `citations` once and judge each citation (results in order).
+
+    `share` names the store's run and WARC file when this is one worker's share of a run
+    (see workers.py); by default the run is a new one of its own.
+    """
     results: list[CitationResult | None] = [None] * len(citations)
     groups = _by_url(citations)
-    async with Fetcher(options) as fetcher, open_evidence(options, fetcher) as evidence:
+    async with Fetcher(options) as fetcher, open_evidence(options, fetcher, share) as evidence:
         run = _Run(options, evidence.source, progress, len(citations), evidence=evidence)
 
         async def check_url(group: tuple[str, list[int]]) -> None:
@@ -157,7 +200,16 @@ async def verify_async(
         if not interrupted:
             await _refuse_if_offline(run.tally, options)
         evidence.network_reachable()
-    results_iter = iter([r or _not_checked(c) for r, c in zip(results, citations, strict=True)])
+    return Checked(results, interrupted)
+
+
+def assemble(
+    files: list[ClaimFile], checked: Checked, options: VerifyOptions, started: float
+) -> Report:
+    """The Report of `files` from the results of their citations (in file order)."""
+    citations = cited(files)
+    results = zip(checked.results, citations, strict=True)
+    results_iter = iter([r or _not_checked(c) for r, c in results])
     claims = tuple(
         ClaimResult(claim, tuple(next(results_iter) for _ in claim.citations))
         for f in files
@@ -166,7 +218,7 @@ async def verify_async(
     return Report(
         claims=claims,
         files=tuple(files),
-        interrupted=interrupted,
+        interrupted=checked.interrupted,
         elapsed_seconds=time.monotonic() - started,
         strict=options.strict,
     )

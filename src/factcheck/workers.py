@@ -1,0 +1,345 @@
+"""A run split between worker processes, each checking the URLs of its own hosts.
+
+On a large run one event loop is busy: fetching, finding the quotes and keeping the evidence
+of every page take more CPU than the network takes time (bench/README.md). So the run is
+split by host into shares, one per worker. The workers are forked once the claims are loaded
+and the modules imported; each one, and the parent with the first share, runs its own event
+loop, fetcher and evidence writer, and the workers send their results back through a pipe.
+
+- A share is made of whole hosts, so the per-host limit holds as in one process; the global
+  limit is split between the shares. Archive copies (`archive_url`) and Internet Archive
+  look-ups are fetched by the share whose citation needs them, so up to `workers` times the
+  per-host limit may be in flight to web.archive.org.
+- Every share records its quote checks under the run's one id; share k > 0 writes its
+  snapshots to a WARC file of its own, `factcheck-<run>-<k>.warc.gz`.
+- Only on Linux (fork), only from a process running no other thread (a fork copies only the
+  calling thread: a lock another thread held would never be released), and only when every
+  share gets at least MIN_URLS URLs. Otherwise the run stays in one process.
+- Ctrl-C: the workers ignore SIGINT. The parent, once interrupted, sends them SIGTERM; each
+  one stops as an interrupted run does and sends back what it finished.
+- A worker that fails sends its exception back and the parent raises it once every worker
+  is done; a worker that dies without an answer is a WorkerError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Coroutine, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from factcheck.errors import FactcheckError
+from factcheck.fetch import strip_fragment
+from factcheck.models import Citation, VerifyOptions
+from factcheck.store import StoreShare, new_run_id
+from factcheck.verify import Checked, Progress, check_citations
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+# Distinct URLs a share gets at least: a worker costs a fork, a second event loop and a
+# second session, worth it only when it takes real work off the first.
+MIN_URLS = 32
+# Workers by default: one per core, at most this many (each share needs enough hosts).
+MAX_DEFAULT_WORKERS = 4
+# How long the parent waits for a worker that has answered to exit before killing it.
+EXIT_WAIT = 10.0
+
+
+class WorkerError(FactcheckError):
+    """A worker process died before it sent its results."""
+
+
+def plan_shares(citations: Sequence[Citation], workers: int) -> list[list[int]]:
+    """The indexes of `citations` for each worker, in order: whole hosts, with about as many
+    distinct URLs each. A single share (every index) when the run is not worth splitting
+    or cannot be split here."""
+    hosts: dict[str, dict[str, list[int]]] = {}
+    for index, citation in enumerate(citations):
+        url = strip_fragment(citation.url)
+        hosts.setdefault(urlsplit(url).netloc, {}).setdefault(url, []).append(index)
+    urls = sum(len(host_urls) for host_urls in hosts.values())
+    count = min(workers, len(hosts), urls // MIN_URLS)
+    if count < 2:
+        return [list(range(len(citations)))]
+    by_size = sorted(hosts.values(), key=len, reverse=True)
+    for shares in range(count, 1, -1):
+        sizes = [0] * shares
+        members: list[list[int]] = [[] for _ in range(shares)]
+        for host_urls in by_size:  # the biggest host first, to the smallest share so far
+            smallest = sizes.index(min(sizes))
+            sizes[smallest] += len(host_urls)
+            members[smallest].extend(i for indexes in host_urls.values() for i in indexes)
+        if min(sizes) >= MIN_URLS:
+            return [sorted(share) for share in members]
+    return [list(range(len(citations)))]
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on, at most MAX_DEFAULT_WORKERS."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_WORKERS)
+
+
+def can_fork() -> bool:
+    """Whether this process may fork workers: Linux, and no thread besides this one."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def check_in_workers(
+    citations: list[Citation],
+    shares: list[list[int]],
+    options: VerifyOptions,
+    progress: Progress | None = None,
+) -> Checked:
+    """`check_citations` of every citation, share 0 in this process and each other share in a
+    forked worker (`shares` from `plan_shares`). Results come back in citation order."""
+    run_id = new_run_id()
+    limits = split_limit(options.concurrency, len(shares))
+    counts = _Counts(progress, len(citations), len(shares))
+    sys.stdout.flush()  # a fork copies unwritten buffers: they would be written twice
+    sys.stderr.flush()
+    workers = [
+        Worker.start(
+            [citations[i] for i in share],
+            replace(options, concurrency=limits[k]),
+            StoreShare(run_id, k),
+            counts.callback(k) if progress else None,
+        )
+        for k, share in enumerate(shares)
+        if k
+    ]
+    try:
+        own_options = replace(options, concurrency=limits[0])
+        own = check_citations(
+            [citations[i] for i in shares[0]], own_options, counts.callback(0),
+            StoreShare(run_id, 0),
+        )  # fmt: skip
+        parts = asyncio.run(_together(own, len(shares[0]), workers))
+    finally:
+        for worker in workers:
+            worker.finish()
+    results: list[Any] = [None] * len(citations)
+    for share, part in zip(shares, parts, strict=True):
+        for index, result in zip(share, part.results, strict=True):
+            results[index] = result
+    return Checked(results, any(part.interrupted for part in parts))
+
+
+def split_limit(limit: int, shares: int) -> list[int]:
+    """`limit` requests in flight split between `shares` (each at least 1)."""
+    return [max(1, limit // shares + (k < limit % shares)) for k in range(shares)]
+
+
+async def _together(
+    own: Coroutine[Any, Any, Checked], size: int, workers: list[Worker]
+) -> list[Checked]:
+    """This process's share checked while the workers check theirs; every share's Checked.
+
+    A failure anywhere interrupts every share; the first one (this process's first) is
+    raised once every worker has answered.
+    """
+    loop = asyncio.get_running_loop()
+    mine = asyncio.ensure_future(own)
+    answers = [worker.listen(loop) for worker in workers]
+
+    def stop_all(done: asyncio.Future[Checked]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            mine.cancel()
+            _interrupt(workers)
+
+    for answer in answers:
+        answer.add_done_callback(stop_all)
+    failures: list[BaseException] = []
+    parts: list[Checked] = []
+    try:
+        parts.append(await mine)
+    except asyncio.CancelledError:  # stopped before any of its URLs was under way
+        parts.append(Checked([None] * size, True))
+    except Exception as exc:
+        failures.append(exc)
+    if failures or parts[0].interrupted:
+        _interrupt(workers)
+    try:
+        await asyncio.wait(answers)
+    except asyncio.CancelledError:  # Ctrl-C while this process waited for the workers
+        _interrupt(workers)
+        await asyncio.wait(answers)
+        parts = [Checked(part.results, True) for part in parts]
+    for answer in answers:
+        failure = answer.exception()
+        if failure is not None:
+            failures.append(failure)
+        else:
+            parts.append(answer.result())
+    if failures:
+        raise failures[0]
+    return parts
+
+
+def _interrupt(workers: list[Worker]) -> None:
+    for worker in workers:
+        worker.interrupt()
+
+
+class _Counts:
+    """Progress of every share, shown as one count."""
+
+    def __init__(self, progress: Progress | None, total: int, shares: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = [0] * shares
+
+    def callback(self, share: int) -> Progress | None:
+        if self.progress is None:
+            return None
+
+        def update(done: int, _total: int, url: str) -> None:
+            self.done[share] = done
+            if self.progress is not None:
+                self.progress(sum(self.done), self.total, url)
+
+        return update
+
+
+class Worker:
+    """One forked process checking one share; its messages come through a pipe:
+    ("progress", done, url) while it works, then ("done", Checked) or ("error", exception)."""
+
+    def __init__(self, process: BaseProcess, pipe: Connection, size: int) -> None:
+        self.process = process
+        self.pipe = pipe
+        self.size = size  # citations in its share
+        self.progress: Progress | None = None
+
+    @classmethod
+    def start(
+        cls,
+        citations: list[Citation],
+        options: VerifyOptions,
+        share: StoreShare,
+        progress: Progress | None,
+    ) -> Worker:
+        import multiprocessing  # ~10 ms, only for a split run
+
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work,
+            args=(sender, citations, options, share, progress is not None),
+            name=f"factcheck-worker-{share.part}",
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        worker = cls(process, receiver, len(citations))
+        worker.progress = progress
+        return worker
+
+    def listen(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Checked]:
+        """The worker's answer, read by `loop` as its messages arrive."""
+        answer: asyncio.Future[Checked] = loop.create_future()
+
+        def readable() -> None:
+            try:
+                message = self.pipe.recv()
+            except (EOFError, OSError):
+                message = ("error", self._died())
+            if message[0] == "progress":
+                if self.progress is not None:
+                    self.progress(message[1], self.size, message[2])
+                return
+            loop.remove_reader(self.pipe.fileno())
+            if message[0] == "done":
+                answer.set_result(message[1])
+            else:
+                answer.set_exception(message[1])
+
+        loop.add_reader(self.pipe.fileno(), readable)
+        return answer
+
+    def interrupt(self) -> None:
+        """Ask the worker to stop and send back what it finished (SIGTERM)."""
+        if self.process.is_alive() and self.process.pid is not None:
+            os.kill(self.process.pid, signal.SIGTERM)
+
+    def finish(self) -> None:
+        """Wait for the worker to exit (it has answered, or the parent is giving up)."""
+        self.process.join(EXIT_WAIT)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.pipe.close()
+
+    def _died(self) -> WorkerError:
+        self.process.join(EXIT_WAIT)
+        return WorkerError(
+            f"{self.process.name} (pid {self.process.pid}) stopped without sending the results"
+            f" of its {self.size} citations (exit code {self.process.exitcode})"
+        )
+
+
+def _work(
+    pipe: Connection,
+    citations: list[Citation],
+    options: VerifyOptions,
+    share: StoreShare,
+    report_progress: bool,
+) -> None:
+    """The worker process: check the share, send the answer, exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which decides
+
+    def progress(done: int, _total: int, url: str) -> None:
+        pipe.send(("progress", done, url))
+
+    message: tuple[str, Any]
+    try:
+        shown = progress if report_progress else None
+        checked = asyncio.run(_until_terminated(citations, options, share, shown))
+        message = ("done", checked)
+    except asyncio.CancelledError:  # stopped before any URL was under way
+        message = ("done", Checked([None] * len(citations), True))
+    except BaseException as exc:
+        if not isinstance(exc, FactcheckError):
+            exc.add_note(f"in worker {share.part}:\n{traceback.format_exc()}")
+        message = ("error", exc)
+    try:
+        pipe.send(message)
+    except (OSError, ValueError):  # the parent is gone: nobody to tell
+        pass
+    except Exception as exc:  # the exception would not pickle
+        pipe.send(("error", WorkerError(f"worker {share.part} failed: {message[1]!r} ({exc})")))
+    pipe.close()
+
+
+async def _until_terminated(
+    citations: list[Citation],
+    options: VerifyOptions,
+    share: StoreShare,
+    progress: Progress | None,
+) -> Checked:
+    """`check_citations` of the share; SIGTERM interrupts it as Ctrl-C interrupts a run."""
+    task = asyncio.ensure_future(check_citations(citations, options, progress, share))
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await task
+
+
+__all__ = [
+    "MIN_URLS",
+    "WorkerError",
+    "can_fork",
+    "check_in_workers",
+    "default_workers",
+    "plan_shares",
+    "split_limit",
+]
