@@ -182,19 +182,60 @@ def cpu_seconds(pid: int) -> float:
 def measure(command: list[str], cwd: Path, stem: str, timeout: float) -> tuple[float, int, int]:
     """Wall seconds, peak RSS in KiB and exit code of one run of `command`.
 
-    `os.wait4` gives the rusage of this one child (RUSAGE_CHILDREN would be the maximum over
-    every child this runner ever had). Output goes to files, so no pipe can fill and stall.
+    The peak is the larger of two figures: `os.wait4`'s RSS for this one child
+    (RUSAGE_CHILDREN would be the maximum over every child this runner ever had), which is
+    the largest single process of its tree; and the largest sum of the PSS of the child and
+    its descendants (factcheck's workers), sampled every 50 ms: PSS counts a page a worker
+    still shares with its parent once, split between them, where a sum of RSS would count
+    it twice. Output goes to files, so no pipe can fill and stall.
     """
     with open(cwd / f"{stem}.stdout", "wb") as out, open(cwd / f"{stem}.stderr", "wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         killer = threading.Timer(timeout, process.kill)
         killer.start()
+        sampler = TreeMemory(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         killer.cancel()
+        tree_peak = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped above, tell Popen
-    return seconds, usage.ru_maxrss, process.returncode
+    return seconds, max(usage.ru_maxrss, tree_peak), process.returncode
+
+
+class TreeMemory:
+    """The largest total PSS (KiB) of a process and its descendants, sampled on a thread."""
+
+    PERIOD = 0.05
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+    def _run(self) -> None:
+        while not self.done.wait(self.PERIOD):
+            self.peak = max(self.peak, sum(self._pss(pid) for pid in self._tree(self.pid)))
+
+    def _tree(self, pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return [pid]
+        return [pid, *(p for child in children for p in self._tree(int(child)))]
+
+    def _pss(self, pid: int) -> int:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            return int(rollup.split("\nPss:", 1)[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            return 0
 
 
 def run_tool(tool: str, w: Workload, f: Files, server_pid: int, timeout: float) -> Run:
@@ -252,7 +293,7 @@ def tool_table(w: Workload, runs: dict[str, list[Run]]) -> str:
         f"{w.in_flight} in flight ({w.per_host} per host), {len(next(iter(runs.values())))} "
         f"rounds; latency floor {w.floor:.2f} s",
         "",
-        "| tool | median s (ok runs) | min s | max s | peak RSS MiB | every citation ok "
+        "| tool | median s (ok runs) | min s | max s | peak MiB | every citation ok "
         "| server CPU s |",
         "|---|---:|---:|---:|---:|---|---:|",
     ]

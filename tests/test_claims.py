@@ -128,3 +128,50 @@ def test_valid_file_loads_in_file_order() -> None:
         "glean more insight into the legal landscape that Hikvision operates in",
     )
     assert first.line == 9
+
+
+def test_every_problem_of_a_file_is_listed_in_line_order(tmp_path: Path) -> None:
+    # The claims are read while the file is parsed, the file's own keys after: the list of
+    # problems still reads top to bottom.
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n"
+        "  - id: a\n"
+        "    claim: x\n"
+        "    citations:\n"
+        "      - url: ftp://example.org/\n"
+        "  - just a line\n"
+        "titel: misspelt\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ClaimFilesError) as caught:
+        load_claims([path])
+    assert [(e.line, e.message) for e in caught.value.errors] == [
+        (5, "'url' must be an http or https URL, not 'ftp:': ftp://example.org/"),
+        (6, "each claim must be a mapping of keys to values"),
+        (
+            7,
+            "unknown key 'titel' in claim file (did you mean 'title'?); "
+            "allowed: title, source, claims",
+        ),
+    ]
+
+
+def test_each_claim_is_read_as_soon_as_the_parser_has_it() -> None:
+    from factcheck.yamltree import Folded, Mapping, Sequence, parse_tree
+
+    seen: list[int] = []
+
+    def read(node: object) -> str:
+        assert isinstance(node, Mapping)
+        seen.append(node.line)
+        return f"claim at {node.line}"
+
+    text = "title: t\nclaims:\n  - id: a\n  - id: b\n    claim: c\nother:\n  - id: z\n"
+    root = parse_tree(text, fold=("claims", read))
+    assert seen == [3, 4]
+    assert isinstance(root, Mapping)
+    claims, other = root.pairs[1][1], root.pairs[2][1]
+    assert isinstance(claims, Sequence) and isinstance(other, Sequence)
+    assert claims.items == [Folded(3, "claim at 3"), Folded(4, "claim at 4")]
+    assert isinstance(other.items[0], Mapping)  # only the list under "claims" is folded

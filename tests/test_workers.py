@@ -258,3 +258,22 @@ def children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def test_results_travel_with_references_to_the_parents_citations() -> None:
+    from factcheck.models import CitationResult, CitationStatus
+    from factcheck.workers import _dumps, _loads
+
+    share = [citation(f"http://a/{n}") for n in range(3)]
+    copies = [citation(c.url) for c in share]  # the worker's objects: equal, not the same
+    other = citation("http://elsewhere/")  # not in the share: goes by value
+    batch = [
+        (2, CitationResult(copies[2], CitationStatus.OK, "HTTP 200")),
+        (0, CitationResult(other, CitationStatus.BROKEN, "HTTP 404")),
+    ]
+    index = {id(c): i for i, c in enumerate(copies)}
+    kind, done, url, received = _loads(_dumps(("results", 2, "http://a/2", batch), index), share)
+    assert (kind, done, url) == ("results", 2, "http://a/2")
+    assert received == batch
+    assert received[0][1].citation is share[2]
+    assert received[1][1].citation == other and received[1][1].citation is not other

