@@ -184,8 +184,9 @@ async def check_citations(
     """Fetch every URL of `citations` once and judge each citation (results in order).
 
     `share` names the store's run and WARC file when this is one worker's share of a run
-    (see workers.py); by default the run is a new one of its own. `judged(index, result)` is
-    called as each citation's result is known.
+    (see workers.py); by default the run is a new one of its own. With `judged`, each
+    citation's result is handed to `judged(index, result)` as soon as it is known instead of
+    being kept (a worker sends it on): the results of the Checked returned are then None.
     """
     results: list[CitationResult | None] = [None] * len(citations)
     groups = _by_url(citations)
@@ -196,8 +197,10 @@ async def check_citations(
             url, indexes = group
             cited = [citations[i] for i in indexes]
             for index, check in zip(indexes, await run.live_checks(url, cited), strict=True):
-                results[index] = result = await run.conclude(citations[index], check)
-                if judged is not None:
+                result = await run.conclude(citations[index], check)
+                if judged is None:
+                    results[index] = result
+                else:
                     judged(index, result)
             run.release(url)
 
