@@ -277,3 +277,46 @@ def test_results_travel_with_references_to_the_parents_citations() -> None:
     assert received == batch
     assert received[0][1].citation is share[2]
     assert received[1][1].citation == other and received[1][1].citation is not other
+
+
+def dead_hosts_claims(path: Path, bases: list[str]) -> Path:
+    lines = ["claims:"]
+    for k, base in enumerate(bases):
+        for n in range(PER_HOST):
+            lines += [
+                f"  - id: c{k}-{n}",
+                "    claim: x",
+                "    citations:",
+                f"      - url: {base}/article.html?n={n}",
+            ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked: Linux only")
+def test_network_unreachable_is_decided_for_the_whole_split_run(tmp_path: Path, site: str) -> None:
+    from .test_interrupt import closed_port
+
+    dead = [f"http://127.0.0.1:{closed_port()}", f"http://127.0.0.2:{closed_port()}"]
+    args = ["verify", "--allow-private", "--no-store", "--retries", "0", "--workers", "2"]
+    probe = ["--probe-url", f"http://127.0.0.1:{closed_port()}/"]
+
+    # Every share failed before any answer and the probe fails: the run cannot run (exit 3),
+    # counting every request, not one share's.
+    every = factcheck(*args, *probe, str(dead_hosts_claims(tmp_path / "all.yaml", dead)))
+    assert every.returncode == 3, every.stderr
+    assert every.stderr.strip() == (
+        f"factcheck: network unreachable: all {2 * PER_HOST} requests failed before any "
+        f"answer and the connectivity probe ({probe[1]}) failed too"
+    )
+
+    # One share's hosts answer: the other's dead links are broken links, as in one process.
+    some = factcheck(
+        *args, *probe, "--format", "json",
+        str(dead_hosts_claims(tmp_path / "some.yaml", [dead[0], site])),
+    )  # fmt: skip
+    assert some.returncode == 1, some.stderr
+    statuses = [
+        c["status"] for claim in json.loads(some.stdout)["claims"] for c in claim["citations"]
+    ]
+    assert statuses == ["broken"] * PER_HOST + ["ok"] * PER_HOST

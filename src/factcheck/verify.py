@@ -147,10 +147,13 @@ def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
 @dataclass(repr=False)
 class Checked:
     """What checking some citations gave: a result per citation (None where the run was
-    interrupted before it), and whether it was."""
+    interrupted before it), and whether it was. `unreachable` counts the requests that
+    failed before any answer when none had one and the connectivity probe failed too (only
+    for `check_citations(refuse_offline=False)`, which leaves the decision to its caller)."""
 
     results: list[CitationResult | None]
     interrupted: bool
+    unreachable: int = 0
 
     def __repr__(self) -> str:
         # Short: asyncio.run formats the repr of its main task, result included, when it
@@ -180,6 +183,7 @@ async def check_citations(
     progress: Progress | None = None,
     share: StoreShare | None = None,
     judged: Callable[[int, CitationResult], None] | None = None,
+    refuse_offline: bool = True,
 ) -> Checked:
     """Fetch every URL of `citations` once and judge each citation (results in order).
 
@@ -210,10 +214,12 @@ async def check_citations(
             await run_per_host(by_host, check_url, options.concurrency, options.per_host)
         except asyncio.CancelledError:
             interrupted = True
-        if not interrupted:
-            await _refuse_if_offline(run.tally, options)
-        evidence.network_reachable()
-    return Checked(results, interrupted)
+        offline = not interrupted and await _offline(run.tally, options)
+        if offline and refuse_offline:
+            raise unreachable_error(run.tally.network_failures, options)
+        if not offline:
+            evidence.network_reachable()
+    return Checked(results, interrupted, run.tally.network_failures if offline else 0)
 
 
 def assemble(
@@ -245,11 +251,15 @@ def _not_checked(citation: Citation) -> CitationResult:
     )
 
 
-async def _refuse_if_offline(tally: _Tally, options: VerifyOptions) -> None:
+async def _offline(tally: _Tally, options: VerifyOptions) -> bool:
+    """True when no request got an answer, some failed before one, and the probe fails."""
     if tally.answered or not tally.network_failures or not options.check_connectivity:
-        return
-    if not await probe(options.probe_url, options.timeout):
-        raise NetworkUnreachableError(
-            f"network unreachable: all {tally.network_failures} requests failed before any "
-            f"answer and the connectivity probe ({options.probe_url}) failed too"
-        )
+        return False
+    return not await probe(options.probe_url, options.timeout)
+
+
+def unreachable_error(failures: int, options: VerifyOptions) -> NetworkUnreachableError:
+    return NetworkUnreachableError(
+        f"network unreachable: all {failures} requests failed before any answer and the "
+        f"connectivity probe ({options.probe_url}) failed too"
+    )

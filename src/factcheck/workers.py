@@ -19,6 +19,8 @@ loop, fetcher and evidence writer, and the workers send their results back throu
   one stops as an interrupted run does and sends back what it finished.
 - A worker that fails sends its exception back and the parent raises it once every worker
   is done; a worker that dies without an answer is a WorkerError.
+- "Network unreachable" is decided for the whole run: only when no share had an answer
+  and every share's connectivity probe failed too.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from factcheck.errors import FactcheckError
 from factcheck.fetch import strip_fragment
 from factcheck.models import Citation, CitationResult, VerifyOptions
 from factcheck.store import StoreShare, new_run_id
-from factcheck.verify import Checked, Progress, check_citations
+from factcheck.verify import Checked, Progress, check_citations, unreachable_error
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -130,12 +132,14 @@ def check_in_workers(
         own_options = replace(options, concurrency=limits[0])
         own = check_citations(
             [citations[i] for i in shares[0]], own_options, counts.callback(0),
-            StoreShare(run_id, 0),
+            StoreShare(run_id, 0), refuse_offline=False,
         )  # fmt: skip
         parts = asyncio.run(_together(own, len(shares[0]), workers))
     finally:
         for worker in workers:
             worker.finish()
+    if all(part.unreachable for part in parts):  # no share had an answer, no probe either
+        raise unreachable_error(sum(part.unreachable for part in parts), options)
     results: list[Any] = [None] * len(citations)
     for share, part in zip(shares, parts, strict=True):
         for index, result in zip(share, part.results, strict=True):
@@ -220,10 +224,12 @@ class _Counts:
 
 
 class Worker:
-    """One forked process checking one share. Its messages come through a pipe, pickled with
-    its citations as references to the parent's own (see `_dumps`): ("results", done, url,
-    [(index, result), ...]) in batches while it works, then ("done", interrupted) or
-    ("error", exception)."""
+    """One forked process checking one share.
+
+    Its messages come through a pipe, pickled with its citations as references to the
+    parent's own (see `_dumps`): ("results", done, url, [(index, result), ...]) in batches
+    while it works, then ("done", interrupted, unreachable) or ("error", exception).
+    """
 
     def __init__(self, process: BaseProcess, pipe: Connection, citations: list[Citation]):
         self.process = process
@@ -274,7 +280,7 @@ class Worker:
                 return
             loop.remove_reader(self.pipe.fileno())
             if message[0] == "done":
-                answer.set_result(Checked(self.results, message[1]))
+                answer.set_result(Checked(self.results, *message[1:]))
             else:
                 answer.set_exception(message[1])
 
@@ -366,7 +372,7 @@ def _work(
     message: tuple[Any, ...]
     try:
         checked = asyncio.run(_until_terminated(citations, options, share, sender.judged))
-        message = ("done", checked.interrupted)
+        message = ("done", checked.interrupted, checked.unreachable)
     except asyncio.CancelledError:  # stopped before any URL was under way
         message = ("done", True)
     except BaseException as exc:
@@ -391,7 +397,8 @@ async def _until_terminated(
     judged: Callable[[int, CitationResult], None],
 ) -> Checked:
     """`check_citations` of the share; SIGTERM interrupts it as Ctrl-C interrupts a run."""
-    task = asyncio.ensure_future(check_citations(citations, options, None, share, judged))
+    checking = check_citations(citations, options, None, share, judged, refuse_offline=False)
+    task = asyncio.ensure_future(checking)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     return await task
 
