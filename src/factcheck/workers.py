@@ -115,29 +115,30 @@ def check_in_workers(
     counts = _Counts(progress, len(citations), len(shares))
     sys.stdout.flush()  # a fork copies unwritten buffers: they would be written twice
     sys.stderr.flush()
-    # The collector no longer walks what is loaded (claims, modules): shorter collections in
-    # every process, and fewer of the worker's pages copied on write.
+    # The collector leaves what is loaded (claims, modules) alone during the run: shorter
+    # collections in every process, and fewer of the worker's pages copied on write.
     gc.freeze()
-    workers = [
-        Worker.start(
-            [citations[i] for i in share],
-            replace(options, concurrency=limits[k]),
-            StoreShare(run_id, k),
-            counts.callback(k) if progress else None,
-        )
-        for k, share in enumerate(shares)
-        if k
-    ]
+    workers: list[Worker] = []
     try:
+        for k, share in enumerate(shares[1:], start=1):
+            share_options = replace(options, concurrency=limits[k])
+            cited = [citations[i] for i in share]
+            workers.append(
+                Worker.start(cited, share_options, StoreShare(run_id, k), counts.callback(k))
+            )
         own_options = replace(options, concurrency=limits[0])
         own = check_citations(
             [citations[i] for i in shares[0]], own_options, counts.callback(0),
             StoreShare(run_id, 0), refuse_offline=False,
         )  # fmt: skip
         parts = asyncio.run(_together(own, len(shares[0]), workers))
+    except BaseException:  # a worker would not start, or a second Ctrl-C: stop the others
+        _interrupt(workers)
+        raise
     finally:
         for worker in workers:
             worker.finish()
+        gc.unfreeze()  # what a library caller drops after the run is collectable again
     if all(part.unreachable for part in parts):  # no share had an answer, no probe either
         raise unreachable_error(sum(part.unreachable for part in parts), options)
     results: list[Any] = [None] * len(citations)
@@ -256,8 +257,12 @@ class Worker:
             name=f"factcheck-worker-{share.part}",
             daemon=True,
         )
-        process.start()
-        sender.close()
+        try:
+            process.start()
+        except OSError as exc:  # no fork: out of processes or memory
+            raise WorkerError(f"could not start a worker process ({exc}); try --workers 1") from exc
+        finally:
+            sender.close()
         worker = cls(process, receiver, citations)
         worker.progress = progress
         return worker
