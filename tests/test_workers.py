@@ -20,7 +20,7 @@ import pytest
 
 from factcheck.models import Citation
 from factcheck.store import SnapshotStore
-from factcheck.workers import MIN_URLS, can_fork, plan_shares, split_limit
+from factcheck.workers import MIN_URLS, can_fork, capacity, plan_shares, split_limit
 
 from .conftest import FIXTURES, ROOT
 from .test_fetch import hits
@@ -83,10 +83,20 @@ def test_a_lopsided_run_keeps_fewer_shares_than_a_tiny_one_would_need() -> None:
     assert len(plan_shares([citation(u) for u in urls], workers=2)) == 1
 
 
-def test_the_global_limit_is_split_between_the_shares() -> None:
-    assert split_limit(128, 2) == [64, 64]
-    assert split_limit(32, 3) == [11, 11, 10]
-    assert split_limit(2, 4) == [1, 1, 1, 1]
+def test_the_global_limit_is_split_by_what_each_share_can_use() -> None:
+    assert split_limit(128, [100, 100]) == [64, 64]
+    assert split_limit(32, [40, 40, 40]) == [12, 10, 10]
+    # one big host (10 per host at most) and ten small ones: the slots go where they are used
+    assert split_limit(128, [10, 100]) == [10, 100]
+    assert split_limit(64, [10, 100]) == [5, 59]  # in proportion, the spare slot where more fit
+    assert split_limit(2, [40, 40, 40, 40]) == [1, 1, 1, 1]  # every share needs one
+
+
+def test_a_shares_capacity_is_its_hosts_per_host_limits() -> None:
+    urls = [f"http://big/{n}" for n in range(50)] + ["http://small/1", "http://small/1#again"]
+    urls += [f"http://mid/{n}" for n in range(4)]
+    cited = [citation(u) for u in urls]
+    assert capacity(cited, list(range(len(cited))), per_host=10) == 10 + 1 + 4
 
 
 def test_a_process_running_other_threads_never_forks_workers(site: str) -> None:

@@ -111,7 +111,9 @@ def check_in_workers(
     """`check_citations` of every citation, share 0 in this process and each other share in a
     forked worker (`shares` from `plan_shares`). Results come back in citation order."""
     run_id = new_run_id()
-    limits = split_limit(options.concurrency, len(shares))
+    limits = split_limit(
+        options.concurrency, [capacity(citations, share, options.per_host) for share in shares]
+    )
     counts = _Counts(progress, len(citations), len(shares))
     sys.stdout.flush()  # a fork copies unwritten buffers: they would be written twice
     sys.stderr.flush()
@@ -148,9 +150,30 @@ def check_in_workers(
     return Checked(results, any(part.interrupted for part in parts))
 
 
-def split_limit(limit: int, shares: int) -> list[int]:
-    """`limit` requests in flight split between `shares` (each at least 1)."""
-    return [max(1, limit // shares + (k < limit % shares)) for k in range(shares)]
+def capacity(citations: Sequence[Citation], share: list[int], per_host: int) -> int:
+    """Requests a share could have in flight at once: per host, the per-host limit or its
+    number of distinct URLs if fewer."""
+    hosts: dict[str, set[str]] = {}
+    for index in share:
+        url = strip_fragment(citations[index].url)
+        hosts.setdefault(urlsplit(url).netloc, set()).add(url)
+    return sum(min(per_host, len(urls)) for urls in hosts.values())
+
+
+def split_limit(limit: int, capacities: list[int]) -> list[int]:
+    """The global `limit` split between shares in proportion to what each could have in
+    flight (`capacities`), each at least 1, the sum at most `limit` (or the count of shares
+    when that is more): a share of one big host gets no more slots than its per-host limit
+    lets it use."""
+    total = sum(capacities)
+    limits = [max(1, min(c, limit * c // total)) for c in capacities]
+    spare = limit - sum(limits)
+    for k in sorted(range(len(limits)), key=lambda k: limits[k] - capacities[k]):
+        give = min(spare, capacities[k] - limits[k])  # leftover slots where they can be used
+        if give > 0:
+            limits[k] += give
+            spare -= give
+    return limits
 
 
 async def _together(
@@ -415,5 +438,6 @@ __all__ = [
     "check_in_workers",
     "default_workers",
     "plan_shares",
+    "capacity",
     "split_limit",
 ]
