@@ -12,7 +12,7 @@ from enum import StrEnum
 # --- input: what the claim files say ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One source behind a claim: a URL and the passages quoted from it."""
 
@@ -23,7 +23,7 @@ class Citation:
     line: int | None = None  # line of the citation in its file (1-based)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One assertion of an article with the citations that back it."""
 
@@ -34,7 +34,7 @@ class Claim:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimFile:
     """A parsed claim file."""
 
@@ -78,7 +78,7 @@ class Verdict(StrEnum):
     UNVERIFIABLE = "unverifiable"  # otherwise: only blocked (or unchecked) sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteResult:
     """Where (and whether) one quote stands on a page.
 
@@ -98,7 +98,7 @@ class QuoteResult:
     note: str | None = None  # e.g. "the page is rendered by JavaScript"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationResult:
     """The verdict on one citation, with the reason a person can act on."""
 
@@ -113,7 +113,7 @@ class CitationResult:
     snapshot_date: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimResult:
     claim: Claim
     citations: tuple[CitationResult, ...]
@@ -128,7 +128,7 @@ class ClaimResult:
         return Verdict.UNVERIFIABLE
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, slots=True, repr=False)
 class Report:
     """Everything one run found, claims and citations in file order."""
 
@@ -159,7 +159,7 @@ class Report:
         return any(r.status.fails(strict) for r in self.citation_results())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerifyOptions:
     """Knobs of one run; the CLI fills these from its options and the config file."""
 

@@ -53,7 +53,7 @@ class FetchOutcome(StrEnum):
     NOT_MODIFIED = "not_modified"  # 304 to a conditional request: the stored copy stands
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FetchResult:
     """What one URL gave: the body on success, otherwise the reason it failed."""
 

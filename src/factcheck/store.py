@@ -114,7 +114,7 @@ def utc_now() -> str:
 _formatted = (0, "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """One stored answer for a URL; `warc_file` is None when there was no body to keep."""
 
