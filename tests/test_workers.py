@@ -330,3 +330,20 @@ def test_network_unreachable_is_decided_for_the_whole_split_run(tmp_path: Path, 
         c["status"] for claim in json.loads(some.stdout)["claims"] for c in claim["citations"]
     ]
     assert statuses == ["broken"] * PER_HOST + ["ok"] * PER_HOST
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked: Linux only")
+def test_an_offline_recheck_of_a_split_run_reads_every_worker_file(
+    tmp_path: Path, site: str, second_site: str
+) -> None:
+    claims = claims_over_two_hosts(tmp_path / "claims.yaml", site, second_site)
+    store = ["--store", str(tmp_path / "store"), "--format", "json", str(claims)]
+    online = factcheck("verify", "--allow-private", "--workers", "2", *store)
+    offline = factcheck("verify", "--offline", "--workers", "2", *store)
+    assert online.returncode == offline.returncode == 1, offline.stderr
+    statuses = {k: [s for s, _ in v] for k, v in verdicts(json.loads(offline.stdout)).items()}
+    assert statuses == {
+        k: [s for s, _ in v] for k, v in verdicts(json.loads(online.stdout)).items()
+    }
+    assert statuses["misquoted"] == ["quote_altered"]  # read from the worker's WARC file
+    assert len(list((tmp_path / "store" / "warc").iterdir())) == 2  # offline writes no WARC
