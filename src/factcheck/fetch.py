@@ -16,6 +16,7 @@ reason a person can act on.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -25,7 +26,7 @@ import aiohttp
 
 from factcheck import __version__
 from factcheck.bodies import BadEncoding, BodyTooLarge, read_body
-from factcheck.guard import GuardedResolver, refusal_for_url
+from factcheck.guard import BlockedAddressError, GuardedResolver, refusal_for_url
 from factcheck.models import VerifyOptions
 from factcheck.outcomes import (
     Answer,
@@ -40,6 +41,7 @@ from factcheck.outcomes import (
     reason_phrase,
     transport_failure,
 )
+from factcheck.proxies import Proxies
 from factcheck.retry import over_cap_reason, parse_retry_after, retry_delay
 
 PROJECT_URL = "https://github.com/factcheck/factcheck"
@@ -68,6 +70,8 @@ class Fetcher:
         self._global = asyncio.Semaphore(options.concurrency)
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._resolver: GuardedResolver | None = None  # the session's, unless allow_private
+        self._proxies = Proxies()  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY: read once
         self._deadline = options.timeout * DEADLINE_FACTOR
         self._base_headers = {
             "User-Agent": options.user_agent or DEFAULT_USER_AGENT,
@@ -158,7 +162,10 @@ class Fetcher:
         async with self._host_limit(host), self._global:
             try:
                 async with asyncio.timeout(self._deadline):
-                    return await self._exchange(url, original, hops, headers)
+                    proxy = self._proxies.for_url(url)
+                    if proxy is not None:
+                        await self._guard_proxied(url)
+                    return await self._exchange(url, original, hops, headers, proxy)
             except aiohttp.ServerTimeoutError as exc:  # --timeout, to connect or between reads
                 reading = isinstance(exc, aiohttp.SocketTimeoutError)
                 raise Retryable(
@@ -197,14 +204,32 @@ class Fetcher:
             self._host_limits[host] = asyncio.Semaphore(self.options.per_host)
         return self._host_limits[host]
 
+    async def _guard_proxied(self, url: str) -> None:
+        """Through a proxy the connector resolves only the proxy: raise BlockedAddressError
+        when the target's name resolves here to an address the guard refuses (a name that
+        does not resolve here is left to the proxy)."""
+        self._open_session()
+        if self._resolver is None:
+            return
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            await self._resolver.resolve(parts.hostname or "", port, socket.AF_UNSPEC)
+        except BlockedAddressError:
+            raise
+        except OSError:
+            return
+
     async def _exchange(
-        self, url: str, original: str, hops: int, headers: dict[str, str]
+        self, url: str, original: str, hops: int, headers: dict[str, str], proxy: str | None
     ) -> tuple[FetchResult, str | None]:
         """GET `url` on the shared session and judge the answer; aiohttp's errors propagate."""
         extra = self._headers(url)
         if headers:
             extra = {**extra, **headers} if extra else headers
-        response = await self._open_session().get(url, headers=extra, allow_redirects=False)
+        response = await self._open_session().get(
+            url, headers=extra, allow_redirects=False, proxy=proxy
+        )
         try:
             answer = Answer(
                 url,
@@ -261,12 +286,15 @@ class Fetcher:
     def _new_session(self) -> aiohttp.ClientSession:
         """One session for every host. The semaphores in `_request` hold the limits (waiting
         there is cheaper than in the connector's queue); the connector's equal limits are a
-        backstop. It caches DNS answers for 10 s, and only answers the guard passed."""
+        backstop. It caches DNS answers for 10 s, and only answers the guard passed. The
+        environment's proxies (proxies.py) are let through the guard."""
         options = self.options
         t = options.timeout
-        resolver = None if options.allow_private else GuardedResolver(options.allow_hosts)
+        if not options.allow_private:
+            allowed = frozenset(options.allow_hosts) | self._proxies.addresses()
+            self._resolver = GuardedResolver(allowed)
         connector = aiohttp.TCPConnector(
-            limit=options.concurrency, limit_per_host=options.per_host, resolver=resolver
+            limit=options.concurrency, limit_per_host=options.per_host, resolver=self._resolver
         )
         return aiohttp.ClientSession(
             connector=connector,
