@@ -77,7 +77,7 @@ def test_errors_of_several_files_are_all_listed(tmp_path: Path) -> None:
         f"{tmp_path / 'file-scheme.yaml'}:5: 'url' must be an http or https URL, not 'file:': "
         "file:///etc/passwd",
         f"{tmp_path / 'unknown-key.yaml'}:6: unknown key 'qoute' in citation (did you mean "
-        "'quote'?); allowed: url, quote, quotes, archive_url, note",
+        "'quote'?); allowed: url, quote, quotes, archive_url, note, accessed",
     ]
 
 
@@ -175,3 +175,30 @@ def test_each_claim_is_read_as_soon_as_the_parser_has_it() -> None:
     assert isinstance(claims, Sequence) and isinstance(other, Sequence)
     assert claims.items == [Folded(3, "claim at 3"), Folded(4, "claim at 4")]
     assert isinstance(other.items[0], Mapping)  # only the list under "claims" is folded
+
+
+def test_accessed_is_a_day_written_yyyy_mm_dd_and_not_after_today(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    def citation_with(accessed: str) -> Path:
+        path = tmp_path / "claims.yaml"
+        path.write_text(
+            "claims:\n  - id: a\n    claim: x\n    citations:\n"
+            f"      - url: https://example.org/\n        accessed: {accessed}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    (loaded,) = load_claims([citation_with("2023-04-17")])
+    assert loaded.claims[0].citations[0].accessed == date(2023, 4, 17)
+
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    for value, message in [
+        ("17/04/2023", "'accessed' must be a date written YYYY-MM-DD, not '17/04/2023'"),
+        ("2023-02-30", "'accessed' must be a date written YYYY-MM-DD, not '2023-02-30'"),
+        ("20230417", "'accessed' must be a date written YYYY-MM-DD, not '20230417'"),
+        (tomorrow, f"'accessed' {tomorrow} is after today"),
+    ]:
+        with pytest.raises(ClaimFilesError) as caught:
+            load_claims([citation_with(value)])
+        assert [(e.line, e.message) for e in caught.value.errors] == [(6, message)]

@@ -146,3 +146,27 @@ def test_find_archive_capture_without_the_quote_stays_missing(
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "quote_missing"
     assert "; Internet Archive capture of 2024-01-01: quote_missing" in citation["reason"]
+
+
+def test_find_archive_without_history_takes_the_capture_closest_to_the_day_it_was_read(
+    tmp_path: Path, live: str, archive: str, captures: Captures
+) -> None:
+    # No earlier run found the quote: the citation's `accessed` day picks the capture.
+    url = f"{live}/moved.html"
+    captures[url] = [
+        ("20190301000000", 200, WITHOUT),
+        ("20230420000000", 200, WITH_QUOTE),
+        ("20260101000000", 200, WITHOUT),
+    ]
+    claims = write_claims(tmp_path / "claims.yaml", [(url, [QUOTE])])
+    without_date = find_archive(claims, archive, "--no-store")
+    assert without_date.json()["claims"][0]["citations"][0]["status"] == "quote_missing"
+
+    text = claims.read_text(encoding="utf-8").replace(
+        f"      - url: {url}\n", f"      - url: {url}\n        accessed: 2023-04-17\n"
+    )
+    claims.write_text(text, encoding="utf-8")
+    run = find_archive(claims, archive, "--no-store")
+    citation = run.json()["claims"][0]["citations"][0]
+    assert citation["status"] == "archived"
+    assert citation["suggestion"] == f"archive_url: {archive}/web/20230420000000id_/{url}"

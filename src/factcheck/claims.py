@@ -11,6 +11,7 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,9 +33,10 @@ from factcheck.yamltree import (
 
 FILE_KEYS = ("title", "source", "claims")
 CLAIM_KEYS = ("id", "claim", "citations")
-CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note")
+CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note", "accessed")
 CLAIM_SUFFIXES = (".yaml", ".yml")
 _SPACE = re.compile(r"\s")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def find_claim_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -192,6 +194,7 @@ class _Parser:
             archive_url=self.optional_url(fields, "archive_url"),
             note=self.optional_text(fields, "note"),
             line=_line(node),
+            accessed=self.optional_date(fields, "accessed"),
         )
 
     def quotes(self, fields: dict[str, Node]) -> tuple[str, ...] | None:
@@ -258,6 +261,25 @@ class _Parser:
 
     def optional_text(self, fields: dict[str, Node], key: str) -> str | None:
         return self.text(fields[key], f"'{key}'") if key in fields else None
+
+    def optional_date(self, fields: dict[str, Node], key: str) -> date | None:
+        """The date under `key` (YYYY-MM-DD, not after today), or None."""
+        if key not in fields:
+            return None
+        value = self.text(fields[key], f"'{key}'")
+        if value is None:
+            return None
+        try:
+            day = date.fromisoformat(value) if _DATE.fullmatch(value) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.fail(fields[key], f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            return None
+        if day > date.today():
+            self.fail(fields[key], f"'{key}' {value} is after today")
+            return None
+        return day
 
     def optional_url(self, fields: dict[str, Node], key: str) -> str | None:
         return self.url(fields[key], f"'{key}'") if key in fields else None

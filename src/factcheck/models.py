@@ -7,6 +7,7 @@ from a notebook and every report format renders the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 # --- input: what the claim files say ------------------------------------------------------
@@ -21,6 +22,7 @@ class Citation:
     archive_url: str | None = None
     note: str | None = None
     line: int | None = None  # line of the citation in its file (1-based)
+    accessed: date | None = None  # the day the fact-checker read the page
 
 
 @dataclass(frozen=True, slots=True)

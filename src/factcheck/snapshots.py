@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Protocol
 
@@ -184,14 +184,16 @@ class Evidence:
         return result
 
     def _found_date(self, citation: Citation) -> datetime | None:
-        if self.store is None:
-            return None
-        found = drift.last_found(self.store, strip_fragment(citation.url), citation.quotes)
-        return (
-            datetime.strptime(found.checked_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            if found
-            else None
-        )
+        """When the quotes were last seen on the page: the last check that found them in
+        the store, else the day the citation says it was read (`accessed`, at noon UTC)."""
+        found = None
+        if self.store is not None:
+            found = drift.last_found(self.store, strip_fragment(citation.url), citation.quotes)
+        if found:
+            return datetime.strptime(found.checked_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if citation.accessed:
+            return datetime.combine(citation.accessed, time(12), tzinfo=UTC)
+        return None
 
     def network_reachable(self) -> None:
         """The run reached the network: its failures before any answer are real, keep them."""
