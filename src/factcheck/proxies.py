@@ -38,6 +38,8 @@ class Proxies:
 
     def for_url(self, url: str) -> str | None:
         """The proxy to send `url` through, or None to connect directly."""
+        if not self.by_scheme:  # the common case: no proxy, nothing to parse per request
+            return None
         parts = urlsplit(url)
         proxy = self.by_scheme.get(parts.scheme)
         if proxy is None:

@@ -211,9 +211,8 @@ async def open_evidence(
 ) -> AsyncIterator[Evidence]:
     """The Evidence for one run, or one worker's `share` of it (a store at `options.store`,
     or none); closes the store."""
-    store = None
-    if options.store:
-        store = SnapshotStore(Path(options.store), *(share or (None, 0)))
+    run_id, part = share or (None, 0)
+    store = SnapshotStore(Path(options.store), run_id, part) if options.store else None
     evidence = Evidence(fetcher, options, store)
     try:
         yield evidence

@@ -58,7 +58,8 @@ def verify(
             checked = asyncio.run(check_citations(citations, options, progress))
         else:
             checked = check_in_workers(citations, shares, options, progress)
-    return assemble(files, checked, options, started)
+    refuse_if_unreachable(checked, options)
+    return assemble(files, citations, checked, options, started)
 
 
 @contextmanager
@@ -169,8 +170,8 @@ def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
 class Checked:
     """What checking some citations gave: a result per citation (None where the run was
     interrupted before it), and whether it was. `unreachable` counts the requests that
-    failed before any answer when none had one and the connectivity probe failed too (only
-    for `check_citations(refuse_offline=False)`, which leaves the decision to its caller)."""
+    failed before any answer when none had one and the connectivity probe failed too: the
+    network is down, and the caller refuses the run (`refuse_if_unreachable`)."""
 
     results: list[CitationResult | None]
     interrupted: bool
@@ -189,8 +190,8 @@ async def verify_async(
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
     citations = cited(files)
-    checked = await check_citations(citations, options, progress)
-    return assemble(files, checked, options, started)
+    checked = refuse_if_unreachable(await check_citations(citations, options, progress), options)
+    return assemble(files, citations, checked, options, started)
 
 
 def cited(files: list[ClaimFile]) -> list[Citation]:
@@ -204,7 +205,6 @@ async def check_citations(
     progress: Progress | None = None,
     share: StoreShare | None = None,
     judged: Callable[[int, CitationResult], None] | None = None,
-    refuse_offline: bool = True,
 ) -> Checked:
     """Fetch every URL of `citations` once and judge each citation (results in order).
 
@@ -236,18 +236,19 @@ async def check_citations(
         except asyncio.CancelledError:
             interrupted = True
         offline = not interrupted and await _offline(run.tally, options)
-        if offline and refuse_offline:
-            raise unreachable_error(run.tally.network_failures, options)
         if not offline:
             evidence.network_reachable()
     return Checked(results, interrupted, run.tally.network_failures if offline else 0)
 
 
 def assemble(
-    files: list[ClaimFile], checked: Checked, options: VerifyOptions, started: float
+    files: list[ClaimFile],
+    citations: list[Citation],
+    checked: Checked,
+    options: VerifyOptions,
+    started: float,
 ) -> Report:
-    """The Report of `files` from the results of their citations (in file order)."""
-    citations = cited(files)
+    """The Report of `files` from the results of their `citations` (`cited(files)`)."""
     results = zip(checked.results, citations, strict=True)
     results_iter = iter([r or _not_checked(c) for r, c in results])
     claims = tuple(
@@ -279,8 +280,11 @@ async def _offline(tally: _Tally, options: VerifyOptions) -> bool:
     return not await probe(options.probe_url, options.timeout)
 
 
-def unreachable_error(failures: int, options: VerifyOptions) -> NetworkUnreachableError:
-    return NetworkUnreachableError(
-        f"network unreachable: all {failures} requests failed before any answer and the "
-        f"connectivity probe ({options.probe_url}) failed too"
-    )
+def refuse_if_unreachable(checked: Checked, options: VerifyOptions) -> Checked:
+    """`checked`, unless it found the network down: then NetworkUnreachableError."""
+    if checked.unreachable:
+        raise NetworkUnreachableError(
+            f"network unreachable: all {checked.unreachable} requests failed before any "
+            f"answer and the connectivity probe ({options.probe_url}) failed too"
+        )
+    return checked

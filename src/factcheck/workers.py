@@ -44,7 +44,7 @@ from factcheck.errors import FactcheckError
 from factcheck.fetch import strip_fragment
 from factcheck.models import Citation, CitationResult, VerifyOptions
 from factcheck.store import StoreShare, new_run_id
-from factcheck.verify import Checked, Progress, check_citations, unreachable_error
+from factcheck.verify import Checked, Progress, check_citations
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -65,16 +65,13 @@ class WorkerError(FactcheckError):
 
 def plan_shares(citations: Sequence[Citation], workers: int) -> list[list[int]]:
     """The indexes of `citations` for each worker, in order: whole hosts, with about as many
-    distinct URLs each. A single share (every index) when the run is not worth splitting
-    or cannot be split here."""
-    hosts: dict[str, dict[str, list[int]]] = {}
-    for index, citation in enumerate(citations):
-        url = strip_fragment(citation.url)
-        hosts.setdefault(urlsplit(url).netloc, {}).setdefault(url, []).append(index)
+    distinct URLs each. A single share (every index) when the run is not worth splitting."""
+    every = list(range(len(citations)))
+    if workers < 2:
+        return [every]
+    hosts = urls_by_host(citations, every)
     urls = sum(len(host_urls) for host_urls in hosts.values())
     count = min(workers, len(hosts), urls // MIN_URLS)
-    if count < 2:
-        return [list(range(len(citations)))]
     by_size = sorted(hosts.values(), key=len, reverse=True)
     for shares in range(count, 1, -1):
         sizes = [0] * shares
@@ -85,7 +82,18 @@ def plan_shares(citations: Sequence[Citation], workers: int) -> list[list[int]]:
             members[smallest].extend(i for indexes in host_urls.values() for i in indexes)
         if min(sizes) >= MIN_URLS:
             return [sorted(share) for share in members]
-    return [list(range(len(citations)))]
+    return [every]
+
+
+def urls_by_host(
+    citations: Sequence[Citation], indexes: list[int]
+) -> dict[str, dict[str, list[int]]]:
+    """host -> distinct URL (fragment dropped) -> the indexes citing it, for `indexes`."""
+    hosts: dict[str, dict[str, list[int]]] = {}
+    for index in indexes:
+        url = strip_fragment(citations[index].url)
+        hosts.setdefault(urlsplit(url).netloc, {}).setdefault(url, []).append(index)
+    return hosts
 
 
 def default_workers() -> int:
@@ -131,7 +139,7 @@ def check_in_workers(
         own_options = replace(options, concurrency=limits[0])
         own = check_citations(
             [citations[i] for i in shares[0]], own_options, counts.callback(0),
-            StoreShare(run_id, 0), refuse_offline=False,
+            StoreShare(run_id, 0),
         )  # fmt: skip
         parts = asyncio.run(_together(own, len(shares[0]), workers))
     except BaseException:  # a worker would not start, or a second Ctrl-C: stop the others
@@ -141,22 +149,20 @@ def check_in_workers(
         for worker in workers:
             worker.finish()
         gc.unfreeze()  # what a library caller drops after the run is collectable again
-    if all(part.unreachable for part in parts):  # no share had an answer, no probe either
-        raise unreachable_error(sum(part.unreachable for part in parts), options)
     results: list[Any] = [None] * len(citations)
     for share, part in zip(shares, parts, strict=True):
         for index, result in zip(share, part.results, strict=True):
             results[index] = result
-    return Checked(results, any(part.interrupted for part in parts))
+    # The network is down only when no share had an answer and every probe failed.
+    down = all(part.unreachable for part in parts)
+    unreachable = sum(part.unreachable for part in parts) if down else 0
+    return Checked(results, any(part.interrupted for part in parts), unreachable)
 
 
 def capacity(citations: Sequence[Citation], share: list[int], per_host: int) -> int:
     """Requests a share could have in flight at once: per host, the per-host limit or its
     number of distinct URLs if fewer."""
-    hosts: dict[str, set[str]] = {}
-    for index in share:
-        url = strip_fragment(citations[index].url)
-        hosts.setdefault(urlsplit(url).netloc, set()).add(url)
+    hosts = urls_by_host(citations, share)
     return sum(min(per_host, len(urls)) for urls in hosts.values())
 
 
@@ -239,10 +245,11 @@ class _Counts:
         if self.progress is None:
             return None
 
+        progress = self.progress
+
         def update(done: int, _total: int, url: str) -> None:
             self.done[share] = done
-            if self.progress is not None:
-                self.progress(sum(self.done), self.total, url)
+            progress(sum(self.done), self.total, url)
 
         return update
 
@@ -255,12 +262,18 @@ class Worker:
     while it works, then ("done", interrupted, unreachable) or ("error", exception).
     """
 
-    def __init__(self, process: BaseProcess, pipe: Connection, citations: list[Citation]):
+    def __init__(
+        self,
+        process: BaseProcess,
+        pipe: Connection,
+        citations: list[Citation],
+        progress: Progress | None,
+    ) -> None:
         self.process = process
         self.pipe = pipe
         self.citations = citations  # its share, in order
         self.results: list[CitationResult | None] = [None] * len(citations)
-        self.progress: Progress | None = None
+        self.progress = progress
 
     @classmethod
     def start(
@@ -286,9 +299,7 @@ class Worker:
             raise WorkerError(f"could not start a worker process ({exc}); try --workers 1") from exc
         finally:
             sender.close()
-        worker = cls(process, receiver, citations)
-        worker.progress = progress
-        return worker
+        return cls(process, receiver, citations, progress)
 
     def listen(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Checked]:
         """The worker's answer, read by `loop` as its messages arrive."""
@@ -425,8 +436,7 @@ async def _until_terminated(
     judged: Callable[[int, CitationResult], None],
 ) -> Checked:
     """`check_citations` of the share; SIGTERM interrupts it as Ctrl-C interrupts a run."""
-    checking = check_citations(citations, options, None, share, judged, refuse_offline=False)
-    task = asyncio.ensure_future(checking)
+    task = asyncio.ensure_future(check_citations(citations, options, None, share, judged))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     return await task
 
