@@ -26,7 +26,7 @@ import aiohttp
 
 from factcheck import __version__
 from factcheck.bodies import BadEncoding, BodyTooLarge, read_body
-from factcheck.guard import BlockedAddressError, GuardedResolver, refusal_for_url
+from factcheck.guard import BlockedAddressError, GuardedResolver, refusal_for_url, url_port
 from factcheck.models import VerifyOptions
 from factcheck.outcomes import (
     Answer,
@@ -212,9 +212,10 @@ class Fetcher:
         if self._resolver is None:
             return
         parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            await self._resolver.resolve(parts.hostname or "", port, socket.AF_UNSPEC)
+            await self._resolver.resolve(
+                parts.hostname or "", url_port(parts) or 0, socket.AF_UNSPEC
+            )
         except BlockedAddressError:
             raise
         except OSError:

@@ -14,12 +14,17 @@ import ipaddress
 import socket
 from collections.abc import Collection
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_port(parts: SplitResult) -> int | None:
+    """The port a split http(s) URL connects to, its scheme's default when it names none."""
+    return parts.port or _DEFAULT_PORTS.get(parts.scheme)
 
 
 class BlockedAddressError(OSError):
@@ -68,7 +73,7 @@ def refusal_for_url(url: str, allow_private: bool, allow_hosts: Collection[str] 
         return None
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if host_allowed(host, parts.port or _DEFAULT_PORTS.get(parts.scheme), allow_hosts):
+    if host_allowed(host, url_port(parts), allow_hosts):
         return None
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is a loopback address (use --allow-private to allow it)"

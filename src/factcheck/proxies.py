@@ -18,6 +18,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
+from factcheck.guard import url_port
+
 SCHEMES = ("http", "https")
 
 
@@ -54,7 +56,7 @@ class Proxies:
         found = set()
         for proxy in self.by_scheme.values():
             parts = urlsplit(proxy)
-            found.add(f"{parts.hostname}:{parts.port or 80}")
+            found.add(f"{parts.hostname}:{url_port(parts)}")
         return frozenset(found)
 
 
