@@ -5,8 +5,8 @@ quote checks) through a bounded queue and goes on. The thread takes whatever is 
 `BATCH` operations (after a smaller batch it waits `LINGER` for more), and writes them as one
 batch in this order:
 
-1. every new body as a WARC record (its own gzip member, built by `BUILDERS` helper
-   threads, off the loop), all in one write;
+1. every new body as a WARC record (its own gzip member, deflated without the GIL), all in
+   one write;
 2. one flush and one fsync of the WARC file;
 3. every index row of the batch in one SQLite transaction, then the commit.
 
@@ -19,7 +19,6 @@ negative "pending id" the store handed out; the thread maps those to the rows it
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import os
 import queue
@@ -28,7 +27,6 @@ import sqlite3
 import threading
 import time
 import uuid
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -44,12 +42,6 @@ BATCH = 256  # operations per batch at most: one fsync and one commit each
 # a flush, the close or a full queue is waiting): pages arrive a few milliseconds apart, and
 # every batch costs an fsync, a commit and GIL hand-overs that make the event loop wait.
 LINGER = 0.025
-# Threads building records (hashing and deflating bodies) for the writer.
-BUILDERS = 3
-# hashlib lets go of the GIL for inputs of 2 KiB and more; getting it back from the busy
-# event loop takes about a millisecond each time (profiled), far longer than hashing a whole
-# page while holding it (~40 us). Bodies are hashed in pieces that keep it.
-HASH_PIECE = 2047
 # Random record ids (uuid4) drawn without os.urandom, which lets go of the GIL; the generator
 # is seeded from os.urandom.
 _RECORD_IDS = random.Random()
@@ -60,6 +52,8 @@ QUEUE_BYTES = 32 * 1024 * 1024
 # faster than zlib's level 1 on HTML pages and a little smaller (zlib level 1 was itself ~4x
 # faster than warcio's 9); readers do not care what wrote a member.
 GZIP_LEVEL = 1
+# A NewSnapshot's row ends with the body's content hash (see store._columns).
+_CONTENT_HASH = -1
 # Headers that describe the transfer, not the stored payload (the fetcher decodes bodies).
 _TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _INSERT = (
@@ -141,12 +135,15 @@ class StoreWriter:
         self.warc_name = warc_name
         self.error: BaseException | None = None  # the first write that failed
         self.ids: dict[int, int] = {}  # pending id -> row id; read it after a Barrier
-        self._queue: queue.Queue[Operation | None] = queue.Queue()
-        self._queued_bytes = 0
+        # One thread puts (the event loop's), one takes (the writer): a SimpleQueue and two
+        # byte counters, each written by one side, so a put takes no Python-level lock unless
+        # QUEUE_BYTES are waiting (a contended lock costs a GIL hand-over).
+        self._queue: queue.SimpleQueue[Operation | None] = queue.SimpleQueue()
+        self._put_bytes = 0
+        self._written_bytes = 0
         self._room = threading.Condition()
         self._hurry = threading.Event()  # someone waits for the writer: do not linger
         self._warc: IO[bytes] | None = None
-        self._builders = _Builders(BUILDERS)
         self._pruned: set[str] = set()  # matcher versions whose rivals are deleted
         self._thread = threading.Thread(target=self._run, name="factcheck-store", daemon=True)
         self._thread.start()
@@ -154,12 +151,17 @@ class StoreWriter:
     def put(self, operation: Operation) -> None:
         """Queue `operation`; waits only while QUEUE_BYTES of bodies are queued already."""
         size = _body_size(operation)
-        with self._room:
-            while self._queued_bytes and self._queued_bytes + size > QUEUE_BYTES:
-                self._hurry.set()
-                self._room.wait()
-            self._queued_bytes += size
+        if self._full(size):
+            with self._room:
+                while self._full(size):
+                    self._hurry.set()
+                    self._room.wait()
+        self._put_bytes += size
         self._queue.put(operation)
+
+    def _full(self, size: int) -> bool:
+        queued = self._put_bytes - self._written_bytes
+        return queued > 0 and queued + size > QUEUE_BYTES
 
     def flush(self) -> None:
         """Wait until everything queued so far is written and committed."""
@@ -196,7 +198,7 @@ class StoreWriter:
                     except Exception as exc:  # kept; the store raises it from flush and close
                         self.error = exc
                 with self._room:
-                    self._queued_bytes -= sum(_body_size(op) for op in operations)
+                    self._written_bytes += sum(_body_size(op) for op in operations)
                     self._room.notify_all()
                 for op in operations:
                     if isinstance(op, Barrier):
@@ -205,7 +207,6 @@ class StoreWriter:
                     self._hurry.wait(LINGER)
                     self._hurry.clear()
         finally:
-            self._builders.shutdown()
             db.close()
             if self._warc is not None:
                 self._warc.close()
@@ -269,16 +270,16 @@ class StoreWriter:
 
         A thread that lets go of the GIL waits to get it back until the busy event loop
         lets go of it in turn (about a millisecond): so a batch makes one write and one
-        fsync, a record one deflate, and BUILDERS threads build the records, their waits
-        overlapping.
+        fsync, and a record one deflate.
         """
         if not kept:
             return {}
         fh = self._warc_file()
         offset = fh.tell()
         located, members = {}, []
-        answers = [op.answer for op in kept if op.answer is not None]
-        for op, member in zip(kept, self._builders.build(answers), strict=True):
+        for op in kept:
+            assert op.answer is not None
+            member = response_member(op.answer, op.row[_CONTENT_HASH])
             located[op.pending_id] = (self.warc_name, offset, len(member))
             members.append(member)
             offset += len(member)
@@ -297,41 +298,6 @@ class StoreWriter:
         return self._warc
 
 
-class _Builders:
-    """Daemon threads building response records side by side: each waits for the GIL after
-    deflating, and their waits overlap. (Not a ThreadPoolExecutor: it refuses work once the
-    interpreter is exiting, when the store's atexit hook may still be writing.)"""
-
-    def __init__(self, count: int) -> None:
-        self._tasks: queue.SimpleQueue[tuple[FetchResult, Future[bytes]] | None]
-        self._tasks = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._run, name="factcheck-record", daemon=True)
-            for _ in range(count)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def build(self, answers: list[FetchResult]) -> list[bytes]:
-        """`response_member` of each answer, in order; raises what building one raised."""
-        futures: list[Future[bytes]] = [Future() for _ in answers]
-        for task in zip(answers, futures, strict=True):
-            self._tasks.put(task)
-        return [future.result() for future in futures]
-
-    def shutdown(self) -> None:
-        for _ in self._threads:
-            self._tasks.put(None)
-
-    def _run(self) -> None:
-        while (task := self._tasks.get()) is not None:
-            answer, future = task
-            try:
-                future.set_result(response_member(answer))
-            except BaseException as exc:  # handed to the writer, which keeps the first
-                future.set_exception(exc)
-
-
 def _body_size(operation: Operation) -> int:
     if isinstance(operation, NewSnapshot) and operation.answer is not None:
         return len(operation.answer.body)
@@ -347,32 +313,28 @@ def gzip_member(record: Any) -> bytes:
     return isal_zlib.compress(raw.getbuffer(), GZIP_LEVEL, wbits=31)
 
 
-def response_member(result: FetchResult) -> bytes:
+def response_member(result: FetchResult, content_hash: str) -> bytes:
     """`result` as a WARC response record in its own gzip member (GZIP_LEVEL).
 
-    The record is the one warcio builds (the same headers in the same order, the same sha1
-    digests), serialised here: building it with warcio held the GIL for ~120 us a page and
-    let go of it a dozen times, and the event loop waits while the writer holds it. What is
-    left is the two sha1 hashes (~75 us, see HASH_PIECE) and one deflate of the whole record,
-    without the GIL.
+    `content_hash` is the store's `sha256:<hex>` of the body, written as the record's
+    WARC-Payload-Digest (base32, as warcio writes digests), so the body is hashed once per
+    page. The record has no WARC-Block-Digest (optional in WARC 1.0): each record is its
+    own gzip member, whose CRC-32 already catches a damaged record. Otherwise it is the
+    record warcio builds, serialised here: building it with warcio held the GIL for ~120 us
+    a page and let go of it a dozen times. What is left is one deflate, without the GIL.
     """
     http_head = _http_head(result)
     body = result.body
-    payload, block = hashlib.sha1(), hashlib.sha1(http_head)
+    algorithm, _, hexdigest = content_hash.partition(":")
+    payload = base64.b32encode(bytes.fromhex(hexdigest)).decode("ascii")
     record_id = uuid.UUID(int=_RECORD_IDS.getrandbits(128), version=4)
-    view = memoryview(body)
-    for start in range(0, len(view), HASH_PIECE):  # holding the GIL: see HASH_PIECE
-        piece = view[start : start + HASH_PIECE]
-        payload.update(piece)
-        block.update(piece)
     warc_head = (
         "WARC/1.0\r\n"
         "WARC-Type: response\r\n"
         f"WARC-Record-ID: <urn:uuid:{record_id}>\r\n"
         f"WARC-Target-URI: {result.final_url or result.url}\r\n"
         f"WARC-Date: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\r\n"
-        f"WARC-Payload-Digest: sha1:{_base32(payload)}\r\n"
-        f"WARC-Block-Digest: sha1:{_base32(block)}\r\n"
+        f"WARC-Payload-Digest: {algorithm}:{payload}\r\n"
         "Content-Type: application/http; msgtype=response\r\n"
         f"Content-Length: {len(http_head) + len(body)}\r\n"
         "\r\n"
@@ -396,10 +358,6 @@ def _http_head(result: FetchResult) -> bytes:
 
         http_headers = StatusAndHeaders(statusline, headers, protocol="HTTP/1.1")
         return bytes(http_headers.to_ascii_bytes())
-
-
-def _base32(digest: Any) -> str:
-    return base64.b32encode(digest.digest()).decode("ascii")
 
 
 def warcinfo_record(filename: str) -> Any:
