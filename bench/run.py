@@ -63,6 +63,7 @@ class Files:
     links: Path
     work: Path
     factcheck_args: tuple[str, ...] = ()  # extra options, e.g. --no-store
+    baseline_args: tuple[str, ...] = ()  # e.g. --quotes --processes 2
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def lychee_outcome(w: Workload, f: Files, returncode: int) -> str:
 def baseline_command(w: Workload, f: Files) -> list[str]:
     return [
         sys.executable, str(BENCH_DIR / "baseline.py"), str(f.links),
-        "--concurrency", str(w.concurrency), "--per-host", str(w.per_host),
+        "--concurrency", str(w.concurrency), "--per-host", str(w.per_host), *f.baseline_args,
     ]  # fmt: skip
 
 
@@ -349,6 +350,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this tool (repeatable)")  # fmt: skip
     parser.add_argument("--baseline", action="store_true", help="also time bare aiohttp")
     parser.add_argument("--factcheck-args", default="", help="e.g. --factcheck-args=--no-store")
+    parser.add_argument("--baseline-args", default="",
+                        help='e.g. --baseline-args="--quotes --processes 2"')  # fmt: skip
     parser.add_argument("--scaling", action="store_true",
                         help="N = 200, 2,000, 20,000 and a table of all three")  # fmt: skip
     parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")],
@@ -381,7 +384,13 @@ def benchmark(args: argparse.Namespace, work: Path) -> None:
         results = []
         for i, w in enumerate(workloads):
             claims, links = generate.write(w.n, w.hosts, port, work)
-            files = Files(claims, links, work, tuple(shlex.split(args.factcheck_args)))
+            files = Files(
+                claims,
+                links,
+                work,
+                tuple(shlex.split(args.factcheck_args)),
+                tuple(shlex.split(args.baseline_args)),
+            )
             if i == 0 and args.warmup:
                 print("warm-up (untimed)", file=sys.stderr)
                 run_rounds(tools, w, files, server.pid, args.warmup, args.timeout)
