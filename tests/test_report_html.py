@@ -90,6 +90,11 @@ def test_same_content_as_markdown(run: Run) -> None:
     )
     assert "<td>update the URL to " in run.stdout
     assert 'found: <a href="' in run.stdout and "#:~:text=Introduction%20to%20human" in run.stdout
+    # the day the fact-checker read the page, under its link (the only citation that says)
+    assert run.stdout.count('<div class="accessed">') == 1
+    assert re.search(
+        r'notes\.txt</a> \(200\)<div class="accessed">accessed 2023-04-17</div></td>', run.stdout
+    )
 
 
 def test_markup_from_claim_files_is_text(run: Run, page: Elements) -> None:

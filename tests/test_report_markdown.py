@@ -76,10 +76,13 @@ def test_one_table_per_claim(run: Run, site: str) -> None:
     assert sum(line.startswith("### ") for line in out) == 11
 
 
-def test_found_quotes_link_to_the_highlighted_passage(run: Run, site: str) -> None:
+def test_found_quotes_link_to_the_highlighted_passage_and_the_day_it_was_read(
+    run: Run, site: str
+) -> None:
     row = next(line for line in lines(run, site) if "/notes.txt" in line)
     assert row == (
-        "| ✅ ok | [http://fixtures.test/notes.txt](<http://fixtures.test/notes.txt>) (200) | "
+        "| ✅ ok | [http://fixtures.test/notes.txt](<http://fixtures.test/notes.txt>) (200)"
+        "<br>accessed 2023-04-17 | "
         "quote found<br>found: [“Introduction to human rights compliance with Amb Prosper”]"
         "(<http://fixtures.test/notes.txt#:~:text=Introduction%20to%20human%20rights%20"
         "compliance%20with%20Amb%20Prosper>) |  |"

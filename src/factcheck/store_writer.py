@@ -45,9 +45,11 @@ LINGER = 0.025
 # Random record ids (uuid4) drawn without os.urandom, which lets go of the GIL; the generator
 # is seeded from os.urandom.
 _RECORD_IDS = random.Random()
-# Bodies queued and not yet written, at most: past it `put` waits (the disk is slower than the
-# network), so memory follows what is in flight rather than what the disk has not caught up.
-QUEUE_BYTES = 32 * 1024 * 1024
+# Bodies queued and not yet written, at most: past it `put` waits (the writer is slower than
+# the network), so memory follows what is in flight rather than what the writer has not caught
+# up. At N=2,000 a process's queue peaks at 8-12 MiB; in a long run (N=20,000) the writer
+# falls behind and a 32 MiB queue filled, ~10 MB more per process for no gain in time.
+QUEUE_BYTES = 16 * 1024 * 1024
 # The gzip members are compressed with ISA-L (isal), level 1: the same gzip format, about 4x
 # faster than zlib's level 1 on HTML pages and a little smaller (zlib level 1 was itself ~4x
 # faster than warcio's 9); readers do not care what wrote a member.

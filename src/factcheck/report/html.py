@@ -96,6 +96,8 @@ def _row(result: CitationResult) -> str:
     source = _link(shorten(result.citation.url, 90), result.citation.url)
     if result.http_status:
         source += f" ({result.http_status})"
+    if result.citation.accessed:
+        source += f'<div class="accessed">accessed {result.citation.accessed.isoformat()}</div>'
     found = [escape(result.reason)] + [
         f'<div class="quote">{_quote(q)}</div>' for q in result.quotes
     ]

@@ -31,6 +31,7 @@ td { overflow-wrap: anywhere; }
 del { background: #ffebe9; color: #82071e; }
 ins { background: #dafbe1; color: #116329; text-decoration: none; font-weight: 600; }
 .note { font-style: italic; color: var(--muted); }
+.accessed { color: var(--muted); font-size: 0.9em; }
 [hidden] { display: none !important; }
 """
 

@@ -76,6 +76,8 @@ def _row(result: CitationResult) -> str:
     source = link(shorten(result.citation.url, 60), result.citation.url)
     if result.http_status:
         source += f" ({result.http_status})"
+    if result.citation.accessed:
+        source += f"<br>accessed {result.citation.accessed.isoformat()}"
     found = [escape(result.reason)] + [_quote(q) for q in result.quotes]
     if result.citation.note:
         found.append(f"_note: {escape(result.citation.note)}_")
