@@ -16,6 +16,7 @@ reason a person can act on.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from collections.abc import Mapping
 from dataclasses import replace
@@ -52,11 +53,32 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
-@lru_cache(maxsize=4096)  # each URL passes here several times between plan and fetch
+# A URL that urlsplit + urlunsplit give back unchanged, with no fragment to drop: a
+# lower-case http(s) scheme, a host that starts at once, no "#", no whitespace (urlsplit
+# strips it) and no empty query (a trailing "?", which urlunsplit drops). Most cited URLs;
+# testing it costs ~0.3 us where the split and join cost ~15 us (0.3 s for 20,000 URLs,
+# each passing here several times). tests/test_strip_fragment.py checks the equivalence.
+# Its group is the netloc.
+_PLAIN_URL = re.compile(r"https?://([^#\s/?]+)(?:[/?][^#\s]*)?(?<!\?)")
+
+
 def strip_fragment(url: str) -> str:
     """The URL as sent: the `#fragment` is a browser's business, never sent to a server."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(fragment=""))
+    if _PLAIN_URL.fullmatch(url):
+        return url
+    return _split_and_join(url)
+
+
+def url_host(url: str) -> str:
+    """The URL's netloc (`host` or `host:port`), as urlsplit gives it: the key of the
+    per-host limits and of a run's split between workers."""
+    plain = _PLAIN_URL.fullmatch(url)
+    return plain.group(1) if plain else urlsplit(url).netloc
+
+
+@lru_cache(maxsize=4096)
+def _split_and_join(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
 
 
 class Fetcher:
@@ -158,7 +180,7 @@ class Fetcher:
         self, url: str, original: str, hops: int, headers: dict[str, str]
     ) -> tuple[FetchResult, str | None]:
         """One HTTP exchange: (result, redirect location or None). Raises Retryable."""
-        host = urlsplit(url).netloc
+        host = url_host(url)
         async with self._host_limit(host), self._global:
             try:
                 async with asyncio.timeout(self._deadline):
@@ -339,4 +361,5 @@ __all__ = [
     "parse_retry_after",
     "probe",
     "strip_fragment",
+    "url_host",
 ]

@@ -12,10 +12,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from factcheck.errors import NetworkUnreachableError
-from factcheck.fetch import Fetcher, FetchOutcome, FetchResult, probe, strip_fragment
+from factcheck.fetch import (
+    Fetcher,
+    FetchOutcome,
+    FetchResult,
+    probe,
+    strip_fragment,
+    url_host,
+)
 from factcheck.judge import PageCheck, judge, judge_with_archive
 from factcheck.models import (
     Citation,
@@ -229,7 +235,7 @@ async def check_citations(
                     judged(index, result)
             run.release(url)
 
-        by_host = [(urlsplit(url).netloc, (url, idx)) for url, idx in groups.items()]
+        by_host = [(url_host(url), (url, idx)) for url, idx in groups.items()]
         interrupted = False
         try:
             await run_per_host(by_host, check_url, options.concurrency, options.per_host)

@@ -38,10 +38,9 @@ import traceback
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from factcheck.errors import FactcheckError
-from factcheck.fetch import strip_fragment
+from factcheck.fetch import strip_fragment, url_host
 from factcheck.models import Citation, CitationResult, VerifyOptions
 from factcheck.store import StoreShare, new_run_id
 from factcheck.verify import Checked, Progress, check_citations
@@ -92,7 +91,7 @@ def urls_by_host(
     hosts: dict[str, dict[str, list[int]]] = {}
     for index in indexes:
         url = strip_fragment(citations[index].url)
-        hosts.setdefault(urlsplit(url).netloc, {}).setdefault(url, []).append(index)
+        hosts.setdefault(url_host(url), {}).setdefault(url, []).append(index)
     return hosts
 
 
