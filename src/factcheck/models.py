@@ -119,15 +119,20 @@ class CitationResult:
 class ClaimResult:
     claim: Claim
     citations: tuple[CitationResult, ...]
+    # Worked out once from the citations: every report asks for it two or three times.
+    verdict: Verdict = field(init=False, repr=False, compare=False)
 
-    @property
-    def verdict(self) -> Verdict:
-        statuses = [c.status for c in self.citations]
-        if any(s.fails() and s is not CitationStatus.NOT_CHECKED for s in statuses):
-            return Verdict.FAILED
-        if all(s in (CitationStatus.OK, CitationStatus.ARCHIVED) for s in statuses):
-            return Verdict.VERIFIED
-        return Verdict.UNVERIFIABLE
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", _verdict(self.citations))
+
+
+def _verdict(citations: tuple[CitationResult, ...]) -> Verdict:
+    statuses = [c.status for c in citations]
+    if any(s.fails() and s is not CitationStatus.NOT_CHECKED for s in statuses):
+        return Verdict.FAILED
+    if all(s in (CitationStatus.OK, CitationStatus.ARCHIVED) for s in statuses):
+        return Verdict.VERIFIED
+    return Verdict.UNVERIFIABLE
 
 
 @dataclass(frozen=True, slots=True, repr=False)
