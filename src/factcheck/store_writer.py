@@ -151,7 +151,11 @@ class StoreWriter:
         self._thread.start()
 
     def put(self, operation: Operation) -> None:
-        """Queue `operation`; waits only while QUEUE_BYTES of bodies are queued already."""
+        """Queue `operation`; waits only while QUEUE_BYTES of bodies are queued already.
+
+        Meant for one thread (the event loop's): were two to put at once, an update of the
+        byte count could be lost, which lets a little more wait in memory and never blocks.
+        """
         size = _body_size(operation)
         if self._full(size):
             with self._room:
