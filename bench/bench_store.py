@@ -4,7 +4,7 @@ Makes the store calls `verify` makes for each page (the latest snapshot for the 
 the answer kept, the drift look-up, the quote check recorded), from a coroutine per page,
 and prints the seconds the event loop spent inside store calls, the time until the store
 was closed (everything on disk), and the CPU time of the process, split between the event
-loop's thread and the store's threads (the writer and its record builders).
+loop's thread and the store's writer thread.
 Pages come from `bench/pages.py`, as in the `run.py` benchmark.
 
     .venv/bin/python bench/bench_store.py [--n 2000] [--page-kib 60] [--rate 500]
@@ -75,7 +75,7 @@ def main() -> None:
     print(
         f"{args.n} pages of {args.page_kib:g} KiB: event loop in the store {blocked:.2f} s, "
         f"until closed {wall:.2f} s, process CPU {cpu:.2f} s (loop thread {loop:.2f} s, "
-        f"store threads {cpu - loop:.2f} s), store {size / 1e6:.1f} MB"
+        f"writer thread {cpu - loop:.2f} s), store {size / 1e6:.1f} MB"
     )
 
 

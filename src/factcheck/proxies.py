@@ -35,9 +35,6 @@ class Proxies:
         }
         self._direct: dict[str, bool] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self.by_scheme)
-
     def for_url(self, url: str) -> str | None:
         """The proxy to send `url` through, or None to connect directly."""
         if not self.by_scheme:  # the common case: no proxy, nothing to parse per request

@@ -516,16 +516,16 @@ def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) ->
 # hashlib lets go of the GIL for inputs of 2 KiB and more; getting it back from the store's
 # writer thread takes about a millisecond each time (profiled), far longer than hashing a
 # whole page while holding it (~40 us). Bodies are hashed in pieces that keep it.
-HASH_PIECE = 2047
+_HASH_PIECE = 2047
 
 
 def content_hash(body: bytes) -> str:
     """`sha256:<hex>` of `body`, hashed on the event loop without letting go of the GIL
-    (see HASH_PIECE). It is also the body's WARC-Payload-Digest."""
+    (see _HASH_PIECE). It is also the body's WARC-Payload-Digest."""
     digest = hashlib.sha256()
     view = memoryview(body)
-    for start in range(0, len(view), HASH_PIECE):
-        digest.update(view[start : start + HASH_PIECE])
+    for start in range(0, len(view), _HASH_PIECE):
+        digest.update(view[start : start + _HASH_PIECE])
     return "sha256:" + digest.hexdigest()
 
 
