@@ -40,9 +40,9 @@ def raw_bytes(url: str, page_id: int, body: bytes, content_type: str) -> bool:
 
 def quote_check() -> Check:
     """factcheck's quote check of one page (imported here: only `--quotes` pays for it)."""
-    from factcheck.fetch import FetchOutcome, FetchResult
+    from factcheck.fetch.client import FetchOutcome, FetchResult
     from factcheck.models import QuoteStatus
-    from factcheck.pagecheck import check_page
+    from factcheck.quotes.pagecheck import check_page
 
     def check(url: str, page_id: int, body: bytes, content_type: str) -> bool:
         media_type, _, params = content_type.partition(";")

@@ -29,7 +29,7 @@ from server import host_addresses
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from factcheck.fetch import Fetcher, FetchOutcome  # noqa: E402
+from factcheck.fetch.client import Fetcher, FetchOutcome  # noqa: E402
 from factcheck.models import VerifyOptions  # noqa: E402
 
 

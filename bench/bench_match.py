@@ -27,11 +27,11 @@ import timeit
 from collections.abc import Callable
 from pathlib import Path
 
-from factcheck.decode import decode_body
-from factcheck.extract import extract, html_text
-from factcheck.match import match_quote, prepare_page
+from factcheck.fetch.decode import decode_body
 from factcheck.models import QuoteStatus
-from factcheck.verbatim import Source, find_verbatim
+from factcheck.quotes.extract import extract, html_text
+from factcheck.quotes.match import match_quote, prepare_page
+from factcheck.quotes.verbatim import Source, find_verbatim
 
 ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "matcher" / "ipvm-article.txt"
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from factcheck.claims import load_claims
+from factcheck.claims.files import load_claims
 from factcheck.models import VerifyOptions
 from factcheck.verify import verify
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from pages import render
 
-from factcheck.fetch import FetchOutcome, FetchResult
-from factcheck.store import SnapshotStore
+from factcheck.evidence.store import SnapshotStore
+from factcheck.fetch.client import FetchOutcome, FetchResult
 
 
 def answer(i: int, page_kib: float) -> FetchResult:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from factcheck.cli import main
-from factcheck.fixture_server import PLACEHOLDER, serve, serve_app
+from factcheck.demo.server import PLACEHOLDER, serve, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -71,7 +71,7 @@ def run_cli(*args: str) -> Run:
 @pytest.fixture
 def live(pages: Path) -> Iterator[str]:
     """A site that answers conditional requests (ETag, 304) for the module's `pages` folder."""
-    from .snapshot_site import conditional_site
+    from tests.snapshot_site import conditional_site
 
     with serve_app(conditional_site(pages)) as base:
         yield base

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_the_benchmark_runs_every_tool_and_each_finds_every_citation_ok(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .conftest import ROOT, run_cli
-from .test_fetch import hits
+from tests.conftest import ROOT, run_cli
+from tests.fetch.test_fetch import hits
 
 CLAIMS = """claims:
   - id: fast

@@ -12,9 +12,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from factcheck.models import CitationStatus, QuoteStatus, Verdict
-
-from .conftest import FIXTURES, ROOT, Run, fixture_claims, run_cli
-from .test_report_markdown import FAST, markup_claims
+from tests.conftest import FIXTURES, ROOT, Run, fixture_claims, run_cli
+from tests.report.test_report_markdown import FAST, markup_claims
 
 SCHEMAS = ROOT / "schemas"
 

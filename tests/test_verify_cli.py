@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Run, fixture_claims, run_cli
+from tests.conftest import Run, fixture_claims, run_cli
 
 FAST = ("--allow-private", "--timeout", "1", "--retries", "0")
 

@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 
+from factcheck.evidence.store import SnapshotStore
 from factcheck.models import Citation
-from factcheck.store import SnapshotStore
 from factcheck.workers import MIN_URLS, can_fork, capacity, plan_shares, split_limit
-
-from .conftest import FIXTURES, ROOT
-from .test_fetch import hits
+from tests.conftest import FIXTURES, ROOT
+from tests.fetch.test_fetch import hits
 
 QUOTE = "While Hikvision has kept its human rights investigation report secret for 2 years"
 MISQUOTE = "While Hikvision has published its human rights investigation report"
@@ -110,7 +109,7 @@ def test_a_process_running_other_threads_never_forks_workers(site: str) -> None:
 @pytest.fixture(scope="module")
 def second_site() -> Iterator[str]:
     """The fixture site again, on 127.0.0.2: a second host for the run to split by."""
-    from factcheck.fixture_server import serve
+    from factcheck.demo.server import serve
 
     with serve(FIXTURES / "site", host="127.0.0.2") as base:
         yield base
@@ -305,7 +304,7 @@ def dead_hosts_claims(path: Path, bases: list[str]) -> Path:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked: Linux only")
 def test_network_unreachable_is_decided_for_the_whole_split_run(tmp_path: Path, site: str) -> None:
-    from .test_interrupt import closed_port
+    from tests.test_interrupt import closed_port
 
     dead = [f"http://127.0.0.1:{closed_port()}", f"http://127.0.0.2:{closed_port()}"]
     args = ["verify", "--allow-private", "--no-store", "--retries", "0", "--workers", "2"]

@@ -31,7 +31,7 @@ from factcheck.models import (
 )
 
 if TYPE_CHECKING:
-    from factcheck.claims import load_claims
+    from factcheck.claims.files import load_claims
     from factcheck.verify import verify
 
 __all__ = [
@@ -63,7 +63,7 @@ def __getattr__(name: str) -> Any:
 
         return verify
     if name == "load_claims":
-        from factcheck.claims import load_claims
+        from factcheck.claims.files import load_claims
 
         return load_claims
     raise AttributeError(f"module 'factcheck' has no attribute {name!r}")

@@ -19,7 +19,7 @@ from factcheck.models import Report, VerifyOptions
 from factcheck.report import Format
 
 if TYPE_CHECKING:
-    from factcheck.store import SnapshotStore
+    from factcheck.evidence.store import SnapshotStore
 
 
 def _fail(message: str, status: ExitStatus) -> None:
@@ -28,7 +28,7 @@ def _fail(message: str, status: ExitStatus) -> None:
 
 
 def _load(paths: tuple[str, ...]) -> list:  # type: ignore[type-arg]
-    from factcheck.claims import load_claims
+    from factcheck.claims.files import load_claims
 
     try:
         return load_claims(paths or ("claims",))
@@ -208,7 +208,7 @@ def verify(
     Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
     2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
     """
-    import factcheck.claims  # noqa: F401 - before the thread imports: see _importing
+    import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
 
     with _importing("aiohttp"):
         files = _load(paths)
@@ -260,7 +260,7 @@ def _network_settings(
     wins over the file, the file over the built-in defaults)."""
     from click.core import ParameterSource
 
-    from factcheck.config import load_config
+    from factcheck.claims.config import load_config
 
     ctx = click.get_current_context()
     explicit = {
@@ -333,7 +333,7 @@ def demo(fmt: str, fixtures: str | None) -> None:
 
     Shows every status; exits 0 when the demonstration ran.
     """
-    from factcheck.fixture_server import default_fixtures, demo_claims, serve
+    from factcheck.demo.server import default_fixtures, demo_claims, serve
 
     folder = Path(fixtures) if fixtures else default_fixtures()
     with serve(folder / "site") as base:
@@ -393,7 +393,7 @@ _STORE_OPTION = click.option(
 @_STORE_OPTION
 def snapshots_list(url: str, store: str) -> None:
     """Every stored snapshot of URL, oldest first: date, HTTP status, hash, WARC record."""
-    from factcheck.fetch import strip_fragment
+    from factcheck.fetch.client import strip_fragment
 
     with _reading_store(store) as snapshot_store:
         found = snapshot_store.history(strip_fragment(url))
@@ -413,7 +413,7 @@ def _reading_store(store: str) -> Iterator[SnapshotStore]:
     unreadable (never a traceback, never a new empty store)."""
     import sqlite3
 
-    from factcheck.store import SnapshotStore, StoreError
+    from factcheck.evidence.store import SnapshotStore, StoreError
 
     if not Path(store, "index.sqlite").is_file():
         _fail(f"factcheck: no snapshot store at {store}", ExitStatus.INVALID_INPUT)
@@ -438,7 +438,7 @@ def _reading_store(store: str) -> Iterator[SnapshotStore]:
 @_STORE_OPTION
 def snapshots_export(warc: str, url: str | None, store: str) -> None:
     """Write every stored body (or URL's only) to one WARC file."""
-    from factcheck.fetch import strip_fragment
+    from factcheck.fetch.client import strip_fragment
 
     with _reading_store(store) as snapshot_store:
         count = snapshot_store.export_warc(warc, strip_fragment(url) if url else None)

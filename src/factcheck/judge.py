@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from factcheck.fetch import FetchOutcome, FetchResult
+from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, QuoteStatus
 
 _FETCH_STATUS = {

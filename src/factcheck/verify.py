@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from factcheck.errors import NetworkUnreachableError
-from factcheck.fetch import (
+from factcheck.evidence.snapshots import Evidence, Fetches, open_evidence
+from factcheck.evidence.store import StoreShare
+from factcheck.fetch.client import (
     Fetcher,
     FetchOutcome,
     FetchResult,
@@ -22,6 +24,7 @@ from factcheck.fetch import (
     strip_fragment,
     url_host,
 )
+from factcheck.fetch.schedule import run_per_host
 from factcheck.judge import PageCheck, judge, judge_with_archive
 from factcheck.models import (
     Citation,
@@ -32,10 +35,7 @@ from factcheck.models import (
     Report,
     VerifyOptions,
 )
-from factcheck.pagecheck import ReadPage, check_page, check_quotes, read_page
-from factcheck.schedule import run_per_host
-from factcheck.snapshots import Evidence, Fetches, open_evidence
-from factcheck.store import StoreShare
+from factcheck.quotes.pagecheck import ReadPage, check_page, check_quotes, read_page
 
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
 YOUNG_OBJECTS = 10_000  # the collector's first threshold during a run (see verify)

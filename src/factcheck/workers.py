@@ -40,9 +40,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import FactcheckError
-from factcheck.fetch import strip_fragment, url_host
+from factcheck.evidence.store import StoreShare, new_run_id
+from factcheck.fetch.client import strip_fragment, url_host
 from factcheck.models import Citation, CitationResult, VerifyOptions
-from factcheck.store import StoreShare, new_run_id
 from factcheck.verify import Checked, Progress, check_citations
 
 if TYPE_CHECKING:

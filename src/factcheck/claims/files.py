@@ -1,0 +1,321 @@
+"""Claim files (YAML) in, frozen `ClaimFile`s out, with `path:line` on every error.
+
+Nothing is half-loaded: every problem in every file is collected and raised together, so a
+run never sends a request while any file is invalid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from factcheck.claims.yamltree import (
+    AliasError,
+    ExtraDocumentError,
+    Fold,
+    Folded,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    parse_tree,
+)
+from factcheck.errors import ClaimFileError, ClaimFilesError
+from factcheck.models import Citation, Claim, ClaimFile
+
+FILE_KEYS = ("title", "source", "claims")
+CLAIM_KEYS = ("id", "claim", "citations")
+CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note", "accessed")
+CLAIM_SUFFIXES = (".yaml", ".yml")
+_SPACE = re.compile(r"\s")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def find_claim_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into claim files (folders: *.yaml and *.yml, recursively)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix in CLAIM_SUFFIXES)
+            if not inside:
+                raise ClaimFileError(str(path), None, "no claim files (*.yaml, *.yml) in folder")
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ClaimFileError(str(path), None, "no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def load_claims(paths: Iterable[str | Path]) -> list[ClaimFile]:
+    """Load and validate every claim file under `paths`.
+
+    Raises ClaimFilesError listing every problem (`path:line: message`) when any file is
+    invalid, including an id used twice across files.
+    """
+    errors: list[ClaimFileError] = []
+    files: list[ClaimFile] = []
+    for path in find_claim_files(paths):
+        try:
+            files.append(parse_claim_file(path.read_bytes(), str(path)))
+        except ClaimFilesError as exc:
+            errors.extend(exc.errors)
+        except ClaimFileError as exc:
+            errors.append(exc)
+    errors.extend(_duplicate_ids(files))
+    if errors:
+        raise ClaimFilesError(errors)
+    return files
+
+
+def parse_claim_file(data: bytes, path: str) -> ClaimFile:
+    """Parse one claim file's bytes; raises ClaimFilesError with every problem found."""
+    parser = _Parser(path)
+    with _collector_paused():
+        # Each claim is read as soon as the YAML parser has it, its tree dropped.
+        root = _compose(data, path, fold=("claims", parser.claim))
+        result = parser.file(root)
+    if parser.errors:
+        raise ClaimFilesError(sorted(parser.errors, key=lambda error: error.line or 0))
+    assert result is not None
+    return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is parsed: the tree and the models hold
+    no cycle, and each collection walked every object made so far (20,000 claims loaded in
+    2.2 s with it, 1.6 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(data: bytes, path: str, fold: Fold | None = None) -> Node:
+    if b"\x00" in data[:8192]:
+        raise ClaimFileError(path, None, "binary file, not a YAML claim file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ClaimFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from exc
+    try:
+        root = parse_tree(text, fold)
+    except yaml.MarkedYAMLError as exc:
+        raise ClaimFileError(path, *_yaml_problem(exc)) from exc
+    except yaml.YAMLError as exc:
+        raise ClaimFileError(path, None, f"invalid YAML: {exc}") from exc
+    except (AliasError, ExtraDocumentError) as exc:
+        raise ClaimFileError(path, exc.line, str(exc)) from exc
+    if root is None:
+        raise ClaimFileError(path, 1, "empty file: expected a mapping with a 'claims' list")
+    return root
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """(line, message) for a YAML syntax error, pointing where the broken construct starts."""
+    problem = exc.problem or "syntax error"
+    context, problem_mark = exc.context_mark, exc.problem_mark
+    if context is not None and problem_mark is not None and exc.context:
+        where = problem_mark.line + 1
+        return context.line + 1, f"invalid YAML: {exc.context}: {problem} (line {where})"
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark else None), f"invalid YAML: {problem}"
+
+
+def _line(node: Node) -> int:
+    return node.line
+
+
+class _Parser:
+    """Walks the composed YAML tree, building models and collecting every error."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[ClaimFileError] = []
+
+    def fail(self, node: Node, message: str) -> None:
+        self.errors.append(ClaimFileError(self.path, _line(node), message))
+
+    def file(self, root: Node) -> ClaimFile | None:
+        fields = self.mapping(root, FILE_KEYS, "claim file", required=("claims",))
+        if fields is None:
+            return None
+        claims_node = fields.get("claims")
+        claims: list[Claim] = []
+        if claims_node is not None:
+            items = self.sequence(claims_node, "'claims'")
+            claims = [c for node in items if (c := self.claim(node)) is not None]
+        return ClaimFile(
+            path=self.path,
+            claims=tuple(claims),
+            title=self.optional_text(fields, "title"),
+            source=self.optional_url(fields, "source"),
+        )
+
+    def claim(self, node: Node) -> Claim | None:
+        if isinstance(node, Folded):  # read already, while the file was parsed
+            return node.value  # type: ignore[no-any-return]
+        fields = self.mapping(node, CLAIM_KEYS, "claim", required=CLAIM_KEYS)
+        if fields is None or not all(k in fields for k in CLAIM_KEYS):
+            return None
+        claim_id = self.text(fields["id"], "'id'")
+        text = self.text(fields["claim"], "'claim'")
+        items = self.sequence(fields["citations"], "'citations'")
+        citations = [c for item in items if (c := self.citation(item)) is not None]
+        if claim_id is None or text is None or len(citations) != len(items):
+            return None
+        return Claim(claim_id, text, tuple(citations), file=self.path, line=_line(node))
+
+    def citation(self, node: Node) -> Citation | None:
+        fields = self.mapping(node, CITATION_KEYS, "citation", required=("url",))
+        if fields is None or "url" not in fields:
+            return None
+        url = self.url(fields["url"], "'url'")
+        quotes = self.quotes(fields)
+        if url is None or quotes is None:
+            return None
+        return Citation(
+            url=url,
+            quotes=quotes,
+            archive_url=self.optional_url(fields, "archive_url"),
+            note=self.optional_text(fields, "note"),
+            line=_line(node),
+            accessed=self.optional_date(fields, "accessed"),
+        )
+
+    def quotes(self, fields: dict[str, Node]) -> tuple[str, ...] | None:
+        if "quote" in fields and "quotes" in fields:
+            self.fail(fields["quotes"], "use either 'quote' or 'quotes', not both")
+            return None
+        if "quote" in fields:
+            one = self.text(fields["quote"], "'quote'")
+            return None if one is None else (one,)
+        if "quotes" not in fields:
+            return ()
+        items = self.sequence(fields["quotes"], "'quotes'")
+        texts = [self.text(item, "each entry of 'quotes'") for item in items]
+        if any(t is None for t in texts):
+            return None
+        return tuple(t for t in texts if t is not None)
+
+    def mapping(
+        self, node: Node, allowed: tuple[str, ...], what: str, required: Iterable[str]
+    ) -> dict[str, Node] | None:
+        if not isinstance(node, Mapping):
+            self.fail(node, f"each {what} must be a mapping of keys to values")
+            return None
+        fields: dict[str, Node] = {}
+        for key_node, value in node.pairs:
+            key = key_node.value if isinstance(key_node, Scalar) else str(key_node)
+            if key in fields:
+                self.fail(key_node, f"key '{key}' appears twice in one {what}")
+            elif key not in allowed:
+                self.fail(key_node, _unknown_key_message(key, allowed, what))
+            fields[key] = value
+        for key in required:
+            if key not in fields:
+                self.fail(node, f"{what} has no '{key}'")
+        return fields
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        if not isinstance(node, Sequence):
+            self.fail(node, f"{what} must be a list")
+            return []
+        if not node.items:
+            self.fail(node, f"{what} must not be empty")
+        return node.items
+
+    def text(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, Scalar) or node.null:
+            self.fail(node, f"{what} must be text")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.fail(node, f"{what} must not be empty")
+            return None
+        return value
+
+    def url(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        problem = url_problem(value)
+        if problem:
+            self.fail(node, f"{what} {problem}")
+            return None
+        return value
+
+    def optional_text(self, fields: dict[str, Node], key: str) -> str | None:
+        return self.text(fields[key], f"'{key}'") if key in fields else None
+
+    def optional_date(self, fields: dict[str, Node], key: str) -> date | None:
+        """The date under `key` (YYYY-MM-DD, not after today), or None."""
+        if key not in fields:
+            return None
+        value = self.text(fields[key], f"'{key}'")
+        if value is None:
+            return None
+        try:
+            day = date.fromisoformat(value) if _DATE.fullmatch(value) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.fail(fields[key], f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            return None
+        if day > date.today():
+            self.fail(fields[key], f"'{key}' {value} is after today")
+            return None
+        return day
+
+    def optional_url(self, fields: dict[str, Node], key: str) -> str | None:
+        return self.url(fields[key], f"'{key}'") if key in fields else None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be cited (None when it can): only absolute http(s) URLs with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        scheme = f"'{parts.scheme}:'" if parts.scheme else "no scheme"
+        return f"must be an http or https URL, not {scheme}: {url}"
+    if not parts.hostname:
+        return f"has no host: {url}"
+    if _SPACE.search(url):
+        return f"contains whitespace (encode it as %20): {url}"
+    return None
+
+
+def _unknown_key_message(key: str, allowed: tuple[str, ...], what: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown key '{key}' in {what}{hint}; allowed: {', '.join(allowed)}"
+
+
+def _duplicate_ids(files: list[ClaimFile]) -> Iterator[ClaimFileError]:
+    first: dict[str, Claim] = {}
+    for claim in (c for f in files for c in f.claims):
+        if claim.id in first:
+            other = first[claim.id]
+            yield ClaimFileError(
+                claim.file,
+                claim.line,
+                f"duplicate claim id '{claim.id}' (first used at {other.file}:{other.line})",
+            )
+        else:
+            first[claim.id] = claim

@@ -1,0 +1,576 @@
+"""The snapshot store: every fetched page kept as evidence, in formats other tools open.
+
+A store is a folder (`.factcheck/` beside the claims by default) holding `index.sqlite`
+(one row per stored snapshot and one per quote checked against it) and `warc/`, one
+gzipped WARC file per run. Every write goes through one background thread
+(`store_writer.StoreWriter`), so the event loop never waits on disk or zlib. Crash safety
+comes from the order of its writes: a batch of WARC records (each its own gzip member) is
+flushed and fsynced first; only then are the batch's index rows committed, in one
+transaction (SQLite in WAL mode). A killed run loses at most the records queued or in the
+batch being written; a partial gzip member at the end of a WARC file is never indexed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import io
+import itertools
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from factcheck.errors import FactcheckError
+from factcheck.evidence.store_writer import (
+    Checks,
+    NewSnapshot,
+    QuoteResults,
+    Seen,
+    StoreWriter,
+    gzip_member,
+    warcinfo_record,
+)
+from factcheck.fetch.client import FetchOutcome, FetchResult
+
+INDEX = "index.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    http_status INTEGER,
+    final_url TEXT,
+    permanent_redirect TEXT,
+    media_type TEXT,
+    charset TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    warc_file TEXT,
+    warc_offset INTEGER,
+    warc_length INTEGER
+);
+CREATE INDEX IF NOT EXISTS snapshots_url ON snapshots (url, last_seen_at);
+CREATE TABLE IF NOT EXISTS quote_checks (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    status TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id)
+);
+CREATE INDEX IF NOT EXISTS quote_checks_url ON quote_checks (url, quote, checked_at);
+CREATE TABLE IF NOT EXISTS quote_results (
+    content_hash TEXT NOT NULL,
+    link TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    charset TEXT NOT NULL,
+    matcher TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (content_hash, link, media_type, charset, matcher, quote)
+) WITHOUT ROWID;
+"""
+
+
+def _enter_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch a new index to WAL mode. The switch needs the file to itself and SQLite does
+    not wait for that (no busy handler), so a second process opening the same new store at
+    the same moment (a run and `snapshots list`, say) gets "database is locked": retry."""
+    for attempt in range(attempts):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
+class StoreError(FactcheckError):
+    """The snapshot store cannot be opened or read (not a store, corrupt index)."""
+
+
+def utc_now() -> str:
+    """The current time as the store writes it: `2026-10-02T09:30:00Z`."""
+    global _formatted
+    second = int(time.time())
+    if _formatted[0] != second:  # formatted once a second: the loop asks twice a page
+        _formatted = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _formatted[1]
+
+
+_formatted = (0, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One stored answer for a URL; `warc_file` is None when there was no body to keep."""
+
+    id: int
+    url: str
+    fetched_at: str
+    last_seen_at: str
+    outcome: str
+    reason: str
+    http_status: int | None
+    final_url: str | None
+    permanent_redirect: str | None
+    media_type: str | None
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    warc_length: int | None
+
+    @property
+    def date(self) -> str:
+        """The day the body was first fetched, `YYYY-MM-DD`."""
+        return self.fetched_at[:10]
+
+    @property
+    def has_body(self) -> bool:
+        return self.warc_file is not None
+
+    @property
+    def pending(self) -> bool:
+        """True while the writer thread has not indexed this snapshot yet (negative id)."""
+        return self.id < 0
+
+
+class StoreShare(NamedTuple):
+    """One worker's part of a run split between processes (workers.py): the run's id, which
+    every part records its quote checks under, and the part's number, which names its own
+    WARC file (part 0 writes the run's usual file)."""
+
+    run_id: str
+    part: int
+
+
+class PageKey(NamedTuple):
+    """What a quote's result depends on besides the quote: the bytes judged, the URL its
+    fragment links point at, how the bytes are read, and the matcher's version."""
+
+    content_hash: str
+    link: str
+    media_type: str
+    charset: str
+    matcher: str
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """One quote checked against one snapshot in one run."""
+
+    run_id: str
+    quote: str
+    status: str
+    checked_at: str
+    snapshot_id: int
+
+
+class SnapshotStore:
+    """The store folder at `root`; nothing is created on disk until the first record.
+
+    Refuses (StoreError) a `root` that exists and is not a folder, or a corrupt index.
+    """
+
+    def __init__(self, root: Path | str, run_id: str | None = None, part: int = 0) -> None:
+        self.root = Path(root)
+        self.run_id = run_id or new_run_id()
+        self.part = part  # this process's part of a run split between workers (StoreShare)
+        self._db: sqlite3.Connection | None = None  # reads, on the caller's thread
+        self._writer: StoreWriter | None = None  # every write, on its own thread
+        self._ids: dict[int, int] = {}  # pending id -> row id, once written
+        self._pending = itertools.count(-1, -1)
+        # this run's latest snapshot of each URL (any, and with a body): the writer may
+        # not have indexed them yet
+        self._recent: dict[str, Snapshot] = {}
+        self._recent_body: dict[str, Snapshot] = {}
+        # URLs with rows when the index was first opened: earlier runs know nothing else, so
+        # a cold URL costs the event loop no query
+        self._known: frozenset[str] = frozenset()
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root} is not a folder, cannot hold snapshots")
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> SnapshotStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Write everything queued, stop the writer thread, close the index.
+
+        Raises StoreError when a write failed: the records of that batch and later ones
+        are not in the store.
+        """
+        writer = self._writer
+        if writer is not None:
+            writer.close()  # interrupted here, the atexit hook still drains the queue
+            atexit.unregister(self.close)
+            self._writer = None
+            self._ids.update(writer.ids)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if writer is not None and writer.error is not None:
+            raise StoreError(
+                f"{self.root}: could not write snapshots ({writer.error})"
+            ) from writer.error
+
+    def warc_name(self) -> str:
+        """This run's WARC file (its part's, for a run split between workers)."""
+        suffix = f"-{self.part}" if self.part else ""
+        return f"warc/factcheck-{self.run_id}{suffix}.warc.gz"
+
+    def exists(self) -> bool:
+        return (self.root / INDEX).is_file()
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._db is None:
+            if not create and not self.exists():
+                return None
+            self.root.mkdir(parents=True, exist_ok=True)
+            try:
+                db = sqlite3.connect(self.root / INDEX, isolation_level=None, timeout=30)
+                _enter_wal(db)
+                db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
+                db.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.root / INDEX}: not a readable index ({exc})") from exc
+            db.row_factory = sqlite3.Row
+            self._known = frozenset(
+                row[0]
+                for row in db.execute(
+                    "SELECT url FROM snapshots UNION SELECT url FROM quote_checks"
+                )
+            )
+            self._db = db
+        return self._db
+
+    # --- reading --------------------------------------------------------------------------
+
+    def latest(self, url: str, with_body: bool = False) -> Snapshot | None:
+        """The most recently seen snapshot of `url` (with a stored body, if asked); or None."""
+        recent = (self._recent_body if with_body else self._recent).get(url)
+        if recent is not None:
+            return recent
+        db = self._connect(create=False)
+        if db is None or url not in self._known:
+            return None
+        where = " AND warc_file IS NOT NULL" if with_body else ""
+        row = db.execute(
+            f"SELECT * FROM snapshots WHERE url = ?{where} "
+            "ORDER BY last_seen_at DESC, id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return _snapshot(row) if row else None
+
+    def history(self, url: str | None = None) -> list[Snapshot]:
+        """Every snapshot of `url` (of every URL when None), oldest first."""
+        self.flush()
+        db = self._connect(create=False)
+        if db is None:
+            return []
+        if url is None:
+            rows = db.execute("SELECT * FROM snapshots ORDER BY fetched_at, id")
+        else:
+            rows = db.execute(
+                "SELECT * FROM snapshots WHERE url = ? ORDER BY fetched_at, id", (url,)
+            )
+        return [_snapshot(r) for r in rows]
+
+    def snapshot(self, snapshot_id: int) -> Snapshot | None:
+        """The snapshot with this id (a pending id waits for the writer); or None."""
+        if snapshot_id < 0:
+            self.flush()
+            snapshot_id = self._ids.get(snapshot_id) or (
+                self._writer.resolve(snapshot_id) if self._writer else -1
+            )
+        db = self._connect(create=False)
+        row = (
+            db.execute("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+            if db
+            else None
+        )
+        return _snapshot(row) if row else None
+
+    def body(self, snapshot: Snapshot) -> bytes:
+        """The stored payload of `snapshot` read back from its WARC record (b"" if none).
+
+        An indexed snapshot's body is read without the index, so from any thread.
+        """
+        if snapshot.pending and snapshot.has_body:
+            indexed = self.snapshot(snapshot.id)
+            assert indexed is not None
+            snapshot = indexed
+        if snapshot.warc_file is None or snapshot.warc_offset is None:
+            return b""
+        from warcio.archiveiterator import ArchiveIterator  # ~50 ms: only when a body is read
+
+        with open(self.root / snapshot.warc_file, "rb") as fh:
+            fh.seek(snapshot.warc_offset)
+            for record in ArchiveIterator(io.BytesIO(fh.read(snapshot.warc_length or 0))):
+                if record.rec_type == "response":
+                    return bytes(record.content_stream().read())
+        raise StoreError(f"{snapshot.warc_file}@{snapshot.warc_offset}: no response record")
+
+    def quote_checks(self, url: str, quote: str, before_run: bool = True) -> list[QuoteCheck]:
+        """Checks of `quote` at `url`, oldest first; those of this run left out by default."""
+        if not before_run:
+            self.flush()
+        db = self._connect(create=False)
+        if db is None or (before_run and url not in self._known):
+            return []
+        rows = db.execute(
+            "SELECT * FROM quote_checks WHERE url = ? AND quote = ? AND run_id != ?"
+            " ORDER BY checked_at, id",
+            (url, quote, self.run_id if before_run else ""),
+        )
+        return [
+            QuoteCheck(r["run_id"], r["quote"], r["status"], r["checked_at"], r["snapshot_id"])
+            for r in rows
+        ]
+
+    def last_check(self, url: str) -> tuple[QuoteCheck, Snapshot] | None:
+        """The latest check at `url` from an earlier run, with the snapshot it judged."""
+        db = self._connect(create=False)
+        if db is None or url not in self._known:
+            return None
+        row = db.execute(
+            "SELECT * FROM quote_checks WHERE url = ? AND run_id != ? "
+            "ORDER BY checked_at DESC, id DESC LIMIT 1",
+            (url, self.run_id),
+        ).fetchone()
+        if row is None:
+            return None
+        check = QuoteCheck(
+            row["run_id"], row["quote"], row["status"], row["checked_at"], row["snapshot_id"]
+        )
+        snapshot = self.snapshot(check.snapshot_id)
+        return (check, snapshot) if snapshot else None
+
+    def quote_results(self, url: str, page: PageKey) -> dict[str, str]:
+        """quote -> stored QuoteResult JSON of every quote checked against `page`; one query.
+
+        {} for a URL earlier runs never saw: its results, if any, were made under another URL
+        and are not worth a query on a cold run.
+        """
+        db = self._connect(create=False)
+        if db is None or url not in self._known:
+            return {}
+        rows = db.execute(
+            "SELECT quote, result FROM quote_results WHERE content_hash = ? AND link = ?"
+            " AND media_type = ? AND charset = ? AND matcher = ?",
+            page,
+        )
+        return {row[0]: row[1] for row in rows}
+
+    # --- writing --------------------------------------------------------------------------
+
+    def keep(self, result: FetchResult) -> Snapshot:
+        """Queue `result` for the writer thread; returns its snapshot without waiting.
+
+        A new snapshot carries a negative pending id (and no WARC offset) until its batch is
+        written; every method of this store accepts it. An unchanged body (same hash as the
+        latest stored one) is not written again: that snapshot is confirmed instead.
+        """
+        has_body = result.outcome is FetchOutcome.OK
+        digest = content_hash(result.body) if has_body else None
+        previous = self.latest(result.url, with_body=has_body)
+        if previous and _same_answer(previous, result, digest):
+            return self.confirm(previous, result)
+        writer = self._writer_thread()
+        now = utc_now()
+        snapshot = Snapshot(
+            next(self._pending),
+            result.url,
+            now,
+            now,
+            result.outcome.value,
+            result.reason,
+            result.http_status,
+            result.final_url,
+            result.permanent_redirect,
+            result.media_type,
+            result.charset,
+            result.headers.get("etag"),
+            result.headers.get("last-modified"),
+            digest,
+            writer.warc_name if has_body else None,
+            None,
+            None,
+        )
+        writer.put(NewSnapshot(snapshot.id, _columns(snapshot), result if has_body else None))
+        return self._remember(snapshot)
+
+    def record(self, result: FetchResult) -> Snapshot:
+        """Keep `result` and wait until it is on disk; returns its indexed snapshot."""
+        snapshot = self.keep(result)
+        self.flush()
+        indexed = self.snapshot(snapshot.id)
+        assert indexed is not None
+        return indexed
+
+    def confirm(self, snapshot: Snapshot, answer: FetchResult) -> Snapshot:
+        """Mark `snapshot` as still current (a 304, or the same body again); returns it
+        updated, without waiting for the write."""
+        seen = replace(
+            snapshot,
+            last_seen_at=utc_now(),
+            etag=answer.headers.get("etag") or snapshot.etag,
+            last_modified=answer.headers.get("last-modified") or snapshot.last_modified,
+        )
+        self._writer_thread().put(Seen(seen.id, seen.last_seen_at, seen.etag, seen.last_modified))
+        return self._remember(seen)
+
+    def _remember(self, snapshot: Snapshot) -> Snapshot:
+        self._recent[snapshot.url] = snapshot
+        if snapshot.has_body:
+            self._recent_body[snapshot.url] = snapshot
+        return snapshot
+
+    def record_checks(self, url: str, snapshot_id: int, statuses: list[tuple[str, str]]) -> None:
+        """Queue which quotes were found (quote, status) in `snapshot_id` during this run."""
+        if statuses:
+            self._writer_thread().put(
+                Checks(self.run_id, url, snapshot_id, utc_now(), tuple(statuses))
+            )
+
+    def keep_quote_results(self, page: PageKey, results: list[tuple[str, str]]) -> None:
+        """Queue (quote, QuoteResult JSON) pairs checked against `page`, for later runs."""
+        if results:
+            self._writer_thread().put(QuoteResults(page, tuple(results)))
+
+    def flush(self) -> None:
+        """Wait until everything queued is written and committed.
+
+        Raises StoreError when a write failed (disk full, store folder removed).
+        """
+        if self._writer is not None:
+            self._writer.flush()
+            self._raise_write_error()
+
+    def _raise_write_error(self) -> None:
+        if self._writer is not None and self._writer.error is not None:
+            error = self._writer.error
+            raise StoreError(f"{self.root}: could not write snapshots ({error})") from error
+
+    def _writer_thread(self) -> StoreWriter:
+        if self._writer is None:
+            self._connect(create=True)  # the schema exists before the thread writes rows
+            self._writer = StoreWriter(self.root, self.root / INDEX, self.warc_name())
+            atexit.register(self.close)
+        self._raise_write_error()
+        return self._writer
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export_warc(self, dest: Path | str, url: str | None = None) -> int:
+        """Write every indexed record (of `url` only, if given) to one WARC file at `dest`.
+
+        Gzip members are copied byte for byte after a fresh warcinfo record; returns the
+        number of response records written. Unindexed tails of killed runs are left out.
+        """
+        snapshots = [s for s in self.history(url) if s.has_body]
+        with open(dest, "wb") as out:
+            out.write(gzip_member(warcinfo_record(Path(dest).name)))
+            for snapshot in snapshots:
+                out.write(self._raw_record(snapshot))
+        return len(snapshots)
+
+    def _raw_record(self, snapshot: Snapshot) -> bytes:
+        assert snapshot.warc_file is not None and snapshot.warc_offset is not None
+        with open(self.root / snapshot.warc_file, "rb") as fh:
+            fh.seek(snapshot.warc_offset)
+            return fh.read(snapshot.warc_length or 0)
+
+
+def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) -> bool:
+    """True when `result` says what `snapshot` says: the same body, or the same failure."""
+    if digest is not None:
+        return snapshot.content_hash == digest
+    return (
+        not snapshot.has_body
+        and snapshot.outcome == result.outcome.value
+        and snapshot.http_status == result.http_status
+        and snapshot.reason == result.reason
+    )
+
+
+# hashlib lets go of the GIL for inputs of 2 KiB and more; getting it back from the store's
+# writer thread takes about a millisecond each time (profiled), far longer than hashing a
+# whole page while holding it (~40 us). Bodies are hashed in pieces that keep it.
+_HASH_PIECE = 2047
+
+
+def content_hash(body: bytes) -> str:
+    """`sha256:<hex>` of `body`, hashed on the event loop without letting go of the GIL
+    (see _HASH_PIECE). It is also the body's WARC-Payload-Digest."""
+    digest = hashlib.sha256()
+    view = memoryview(body)
+    for start in range(0, len(view), _HASH_PIECE):
+        digest.update(view[start : start + _HASH_PIECE])
+    return "sha256:" + digest.hexdigest()
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def _snapshot(row: sqlite3.Row) -> Snapshot:
+    return Snapshot(**{key: row[key] for key in row.keys()})
+
+
+def _columns(snapshot: Snapshot) -> tuple[Any, ...]:
+    """The index columns of `snapshot` from url to content_hash (no id, no WARC location)."""
+    return (
+        snapshot.url,
+        snapshot.fetched_at,
+        snapshot.last_seen_at,
+        snapshot.outcome,
+        snapshot.reason,
+        snapshot.http_status,
+        snapshot.final_url,
+        snapshot.permanent_redirect,
+        snapshot.media_type,
+        snapshot.charset,
+        snapshot.etag,
+        snapshot.last_modified,
+        snapshot.content_hash,
+    )
+
+
+def iter_records(path: Path) -> Iterator[tuple[str, str]]:
+    """(record type, target URI) of every record in the WARC file at `path`."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            yield record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or ""
+
+
+__all__ = [
+    "PageKey",
+    "QuoteCheck",
+    "Snapshot",
+    "SnapshotStore",
+    "StoreError",
+    "iter_records",
+    "utc_now",
+]

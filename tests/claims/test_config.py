@@ -1,0 +1,118 @@
+"""The configuration file: factcheck.toml or [tool.factcheck], the command line winning."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from factcheck.claims.config import load_config
+from factcheck.errors import ConfigError
+from factcheck.models import VerifyOptions
+from tests.conftest import run_cli
+from tests.fetch.test_fetch import citation
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    before = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(before)
+
+
+def test_factcheck_toml_sets_defaults_and_host_headers(in_tmp: Path) -> None:
+    (in_tmp / "factcheck.toml").write_text(
+        'user_agent = "newsroom/1"\nretries = 5\nmax_retry_after = 10\n'
+        '[headers."www.ft.com"]\nCookie = "session=1"\n',
+        encoding="utf-8",
+    )
+    options = load_config().apply(VerifyOptions())
+    assert (options.user_agent, options.retries, options.max_retry_after) == ("newsroom/1", 5, 10)
+    assert options.host_headers == {"www.ft.com": {"Cookie": "session=1"}}
+
+
+def test_pyproject_tool_table_is_read(in_tmp: Path) -> None:
+    (in_tmp / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.factcheck]\nprobe_url = "http://probe.example/"\n',
+        encoding="utf-8",
+    )
+    assert load_config().apply(VerifyOptions()).probe_url == "http://probe.example/"
+
+
+def test_no_config_changes_nothing(in_tmp: Path) -> None:
+    (in_tmp / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert load_config().apply(VerifyOptions()) == VerifyOptions()
+
+
+def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
+    (in_tmp / "factcheck.toml").write_text(
+        "retries = 5\ntimeout = 9\nworkers = 1\n", encoding="utf-8"
+    )
+    options = load_config().apply(VerifyOptions(retries=1, workers=3), explicit={"retries"})
+    assert (options.retries, options.timeout, options.workers) == (1, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("allow_private = true\n", "unknown setting 'allow_private'"),
+        ('retries = "2"\n', "retries must be int, not '2'"),
+        ("concurrency = 0\n", "concurrency must be at least 1, not 0"),
+        ("workers = 0\n", "workers must be at least 1, not 0"),
+        ("strict = 1\n", "strict must be bool, not 1"),
+        ("timeout = true\n", "timeout must be int or float, not True"),
+        ('[headers]\n"a.example" = "x"\n', 'headers."a.example" must be a table of strings'),
+        ("retries = \n", "invalid TOML"),
+    ],
+)
+def test_invalid_settings_name_the_file_and_the_setting(
+    in_tmp: Path, text: str, message: str
+) -> None:
+    (in_tmp / "factcheck.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="factcheck.toml: .*") as raised:
+        load_config()
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("setting", "header", "value"),
+    [
+        ('user_agent = "newsroom-bot/3"', "User-Agent", "newsroom-bot/3"),
+        ('[headers."127.0.0.1"]\nX-Token = "s3cret"', "X-Token", "s3cret"),
+    ],
+)
+def test_cli_sends_what_the_config_says(
+    claims_file: Any, tmp_path: Path, setting: str, header: str, value: str
+) -> None:
+    config = tmp_path / "conf.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        f"      - url: http://fixtures.test/needs-header?name={header}"
+        f"&value={value}\n"
+    )
+    without = run_cli("verify", "--allow-private", "--format", "json", str(path))
+    assert citation(without)["status"] == "blocked"
+    run = run_cli(
+        "verify", "--allow-private", "--config", str(config), "--format", "json", str(path)
+    )
+    assert (run.code, citation(run)["status"]) == (0, "ok")
+
+
+def test_cli_invalid_config_exits_2(claims_file: Any, tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("retrys = 2\n", encoding="utf-8")
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        "      - url: http://fixtures.test/article.html\n"
+    )
+    run = run_cli("verify", "--allow-private", "--config", str(config), str(path))
+    assert run.code == 2
+    assert f"factcheck: {config}: unknown setting 'retrys'" in run.stderr
+    assert run.stdout == ""
