@@ -16,6 +16,7 @@ from factcheck.demo.server import PLACEHOLDER, serve, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
+DEMO = ROOT / "src" / "factcheck" / "demo"  # the demo's site/ and claims/ (package data)
 
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
@@ -33,7 +34,7 @@ def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def site() -> Iterator[str]:
     """Base URL (http://127.0.0.1:PORT) of the fixture site, served for the whole session."""
-    with serve(FIXTURES / "site") as base:
+    with serve(DEMO / "site") as base:
         yield base
 
 
@@ -90,8 +91,8 @@ def claims_file(tmp_path: Path, site: str):  # type: ignore[no-untyped-def]
 
 
 def fixture_claims(name: str, tmp_path: Path, site: str) -> Path:
-    """A copy of fixtures/claims/NAME citing the running fixture site."""
-    text = (FIXTURES / "claims" / name).read_text(encoding="utf-8")
+    """A copy of the demo's claims/NAME citing the running fixture site."""
+    text = (DEMO / "claims" / name).read_text(encoding="utf-8")
     path = tmp_path / name
     path.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
     return path

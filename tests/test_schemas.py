@@ -12,7 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from factcheck.models import CitationStatus, QuoteStatus, Verdict
-from tests.conftest import FIXTURES, ROOT, Run, fixture_claims, run_cli
+from tests.conftest import DEMO, FIXTURES, ROOT, Run, fixture_claims, run_cli
 from tests.report.test_report_markdown import FAST, markup_claims
 
 SCHEMAS = ROOT / "schemas"
@@ -64,7 +64,7 @@ def test_report_schema_lists_the_models_enums() -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        FIXTURES / "claims" / "demo.yaml",
+        DEMO / "claims" / "demo.yaml",
         FIXTURES / "reports" / "markup.yaml",
         *sorted((ROOT / "claims").glob("*.yaml")),
     ],

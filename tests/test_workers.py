@@ -21,7 +21,7 @@ import pytest
 from factcheck.evidence.store import SnapshotStore
 from factcheck.models import Citation
 from factcheck.workers import MIN_URLS, can_fork, capacity, plan_shares, split_limit
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import DEMO, ROOT
 from tests.fetch.test_fetch import hits
 
 QUOTE = "While Hikvision has kept its human rights investigation report secret for 2 years"
@@ -111,7 +111,7 @@ def second_site() -> Iterator[str]:
     """The fixture site again, on 127.0.0.2: a second host for the run to split by."""
     from factcheck.demo.server import serve
 
-    with serve(FIXTURES / "site", host="127.0.0.2") as base:
+    with serve(DEMO / "site", host="127.0.0.2") as base:
         yield base
 
 

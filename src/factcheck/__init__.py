@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from factcheck.errors import (
     ClaimFileError,
     ClaimFilesError,
@@ -29,6 +27,7 @@ from factcheck.models import (
     Verdict,
     VerifyOptions,
 )
+from factcheck.version import __version__
 
 if TYPE_CHECKING:
     from factcheck.claims.files import load_claims

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from factcheck import __version__
 from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import Report, VerifyOptions
 from factcheck.report import Format
+from factcheck.version import __version__
 
 if TYPE_CHECKING:
     from factcheck.evidence.store import SnapshotStore
@@ -326,10 +326,10 @@ def lint(paths: tuple[str, ...]) -> None:
 @click.option(
     "--fixtures",
     type=click.Path(file_okay=False, exists=True),
-    help="The fixtures folder (default: the project's fixtures/).",
+    help="A folder with site/ and claims/ to use instead of the demo's own.",
 )
 def demo(fmt: str, fixtures: str | None) -> None:
-    """Serve fixtures/ on 127.0.0.1 and verify the fixture claims against it (no network).
+    """Serve the demo site on 127.0.0.1 and verify the demo claims against it (no network).
 
     Shows every status; exits 0 when the demonstration ran.
     """

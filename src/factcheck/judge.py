@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, QuoteStatus
+from factcheck.quotes.pagecheck import PageCheck
+from factcheck.text import shorten
 
 _FETCH_STATUS = {
     FetchOutcome.BLOCKED: CitationStatus.BLOCKED,
     FetchOutcome.BROKEN: CitationStatus.BROKEN,
     FetchOutcome.ERROR: CitationStatus.ERROR,
 }
-SHORT = 140  # characters of a passage quoted in a reason
-
-
-@dataclass(frozen=True)
-class PageCheck:
-    """A fetched page and, when it could be read, the result of every quote asked of it."""
-
-    fetch: FetchResult
-    quotes: tuple[QuoteResult, ...] = ()
-    unreadable: str | None = None  # why the content could not be read, if it could not
 
 
 def judge(citation: Citation, page: PageCheck) -> CitationResult:
@@ -139,12 +131,3 @@ def _fetch_suggestion(fetched: FetchResult) -> str | None:
     if fetched.outcome is FetchOutcome.BLOCKED:
         return "check by hand in a browser; add an archive_url so CI can verify the quote"
     return None
-
-
-def shorten(text: str, width: int = SHORT) -> str:
-    """`text` on one line, cut in the middle with an ellipsis when longer than `width`."""
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return text
-    half = (width - 1) // 2
-    return f"{text[:half].rstrip()}\u2026{text[-half:].lstrip()}"

@@ -39,11 +39,11 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from factcheck.checking import Checked, Progress, check_citations
 from factcheck.errors import FactcheckError
 from factcheck.evidence.store import StoreShare, new_run_id
 from factcheck.fetch.client import strip_fragment, url_host
 from factcheck.models import Citation, CitationResult, VerifyOptions
-from factcheck.verify import Checked, Progress, check_citations
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

@@ -8,7 +8,7 @@ import pytest
 
 from factcheck.claims.files import load_claims
 from factcheck.errors import ClaimFilesError
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import DEMO, FIXTURES, ROOT, run_cli
 
 INVALID = FIXTURES / "invalid"
 
@@ -119,7 +119,7 @@ def _loose(text: str) -> str:
 
 
 def test_valid_file_loads_in_file_order() -> None:
-    (demo,) = load_claims([FIXTURES / "claims" / "demo.yaml"])
+    (demo,) = load_claims([DEMO / "claims" / "demo.yaml"])
     assert demo.title and demo.title.startswith("Hikvision Hired Attorney")
     assert [c.id for c in demo.claims][:3] == ["esg-conference", "un-assessment", "pishan-contract"]
     first = demo.claims[0].citations[0]

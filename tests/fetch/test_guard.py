@@ -16,14 +16,14 @@ import pytest
 
 from factcheck.demo.server import serve
 from factcheck.fetch.guard import BlockedAddressError, GuardedResolver, address_refusal
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO
 from tests.fetch.test_fetch import check, citation, hits
 
 
 @pytest.fixture(scope="module")
 def other_site() -> Iterator[str]:
     """A second live server on 127.0.0.1 (another port), not on the allow-list."""
-    with serve(FIXTURES / "site") as base:
+    with serve(DEMO / "site") as base:
         yield base
 
 

@@ -13,7 +13,7 @@ from factcheck.demo.server import PLACEHOLDER
 from factcheck.models import Report
 from factcheck.report.github import escape_data, escape_property
 from factcheck.report.output import append_step_summary
-from tests.conftest import FIXTURES, ROOT, Run, run_cli
+from tests.conftest import DEMO, ROOT, Run, run_cli
 from tests.report.test_report_markdown import FAST
 
 CLAIM_FILE = "demo,v2: copy.yaml"  # a comma and a colon, which properties must escape
@@ -21,13 +21,13 @@ FILE_PROPERTY = "demo%2Cv2%3A copy.yaml"
 
 
 def line_of(needle: str) -> int:
-    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8").splitlines()
+    text = (DEMO / "claims" / "demo.yaml").read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(text, 1) if needle in line)
 
 
 @pytest.fixture
 def run(tmp_path: Path, site: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Run, Path]:
-    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8")
+    text = (DEMO / "claims" / "demo.yaml").read_text(encoding="utf-8")
     (tmp_path / CLAIM_FILE).write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
     summary = tmp_path / "step_summary.md"
     summary.write_text("## earlier step\n", encoding="utf-8")
@@ -57,7 +57,7 @@ def test_failures_are_errors_on_their_lines(run: tuple[Run, Path], site: str) ->
 
 
 def test_blocked_sources_are_errors_under_strict(tmp_path: Path, site: str) -> None:
-    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8")
+    text = (DEMO / "claims" / "demo.yaml").read_text(encoding="utf-8")
     path = tmp_path / "demo.yaml"
     path.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
     out = run_cli("verify", *FAST, "--strict", "--format", "github", str(path)).stdout
@@ -106,7 +106,7 @@ def test_pre_commit_hook_runs_lint_on_claim_files(tmp_path: Path, site: str) -> 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["entry"] == "factcheck lint" and hook["language"] == "python"
     assert re.search(hook["files"], "claims/hikvision-prosper.yaml")
-    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8")
+    text = (DEMO / "claims" / "demo.yaml").read_text(encoding="utf-8")
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(text.replace(PLACEHOLDER, site), encoding="utf-8")
     bad.write_text(text.replace("quote:", "qoute:", 1), encoding="utf-8")

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from factcheck.demo.server import PLACEHOLDER
-from tests.conftest import FIXTURES, Run, fixture_claims, run_cli
+from tests.conftest import DEMO, Run, fixture_claims, run_cli
 from tests.report.test_report_markdown import FAST, markup_claims
 
 
@@ -31,7 +31,7 @@ def case(root: ET.Element, name: str) -> ET.Element:
 
 
 def line_of(needle: str) -> str:
-    text = (FIXTURES / "claims" / "demo.yaml").read_text(encoding="utf-8").splitlines()
+    text = (DEMO / "claims" / "demo.yaml").read_text(encoding="utf-8").splitlines()
     return str(next(i for i, line in enumerate(text, 1) if needle in line))
 
 

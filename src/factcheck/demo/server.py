@@ -33,10 +33,12 @@ _TYPES = {
 }
 
 
+DEMO = Path(__file__).resolve().parent  # site/ and claims/, installed with the package
+
+
 def default_fixtures() -> Path:
-    """The project's fixtures/ folder (beside src/ in a checkout), else ./fixtures."""
-    beside = Path(__file__).resolve().parents[3] / "fixtures"
-    return beside if beside.is_dir() else Path("fixtures")
+    """The demo's own folder (package data): `site/` to serve and `claims/` to check."""
+    return DEMO
 
 
 def build_app(site: Path) -> web.Application:
@@ -291,7 +293,8 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
 def demo_claims(claims: Path, base: str) -> list[ClaimFile]:
     """The fixture claim files, citing `base` instead of the placeholder host.
 
-    Parsed in memory, so reports name the real files and lines (fixtures/claims/demo.yaml:9).
+    Parsed in memory, so reports name the real files and lines: the demo's own relative to the
+    installed package (factcheck/demo/claims/demo.yaml:9), others relative to the working folder.
     """
     from factcheck.claims.files import find_claim_files, parse_claim_file
 
@@ -303,10 +306,12 @@ def demo_claims(claims: Path, base: str) -> list[ClaimFile]:
 
 
 def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    for base in (DEMO.parent.parent, Path.cwd()):
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
 
 
 __all__ = ["PLACEHOLDER", "build_app", "default_fixtures", "demo_claims", "serve", "serve_app"]

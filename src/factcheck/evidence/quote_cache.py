@@ -22,8 +22,8 @@ from typing import Any
 
 from factcheck.evidence.store import PageKey, Snapshot, SnapshotStore
 from factcheck.fetch.client import FetchOutcome, FetchResult
-from factcheck.judge import PageCheck
 from factcheck.models import QuoteResult, QuoteStatus
+from factcheck.quotes.pagecheck import PageCheck
 
 # Everything that turns a body and a quote into a QuoteResult: the whole quotes/ package, and
 # these modules beside it (paths inside the factcheck package).

@@ -20,9 +20,8 @@ from typing import Protocol
 from factcheck.evidence import drift, quote_cache, wayback
 from factcheck.evidence.store import Snapshot, SnapshotStore, StoreShare
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
-from factcheck.judge import PageCheck
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
-from factcheck.quotes.pagecheck import check_page
+from factcheck.quotes.pagecheck import PageCheck, check_page
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 NO_SNAPSHOT = "offline: no stored snapshot of this URL (run once online first)"

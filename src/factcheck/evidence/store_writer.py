@@ -33,9 +33,9 @@ from typing import IO, Any
 
 from isal import isal_zlib
 
-from factcheck import __version__
 from factcheck.fetch.client import FetchResult
 from factcheck.fetch.outcomes import reason_phrase
+from factcheck.version import __version__
 
 BATCH = 256  # operations per batch at most: one fsync and one commit each
 # After a batch smaller than BATCH the writer waits this long for more operations (unless

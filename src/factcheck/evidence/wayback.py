@@ -16,8 +16,9 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
-from factcheck.judge import PageCheck, judge_with_archive
+from factcheck.judge import judge_with_archive
 from factcheck.models import Citation, CitationResult, CitationStatus
+from factcheck.quotes.pagecheck import PageCheck
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 

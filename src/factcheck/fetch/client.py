@@ -25,7 +25,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
 
-from factcheck import __version__
 from factcheck.fetch.bodies import BadEncoding, BodyTooLarge, read_body
 from factcheck.fetch.guard import BlockedAddressError, GuardedResolver, refusal_for_url, url_port
 from factcheck.fetch.outcomes import (
@@ -44,6 +43,7 @@ from factcheck.fetch.outcomes import (
 from factcheck.fetch.proxies import Proxies
 from factcheck.fetch.retry import over_cap_reason, parse_retry_after, retry_delay
 from factcheck.models import VerifyOptions
+from factcheck.version import __version__
 
 PROJECT_URL = "https://github.com/factcheck/factcheck"
 DEFAULT_USER_AGENT = f"factcheck/{__version__} (+{PROJECT_URL})"

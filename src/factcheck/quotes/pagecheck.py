@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 
 from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.fetch.decode import decode_body
-from factcheck.judge import PageCheck
 from factcheck.models import QuoteResult
 from factcheck.quotes.extract import (
     HTML_TYPES,
@@ -20,6 +19,15 @@ from factcheck.quotes.extract import (
 )
 from factcheck.quotes.match import PreparedPage, found_verbatim, match_quote, prepare_page
 from factcheck.quotes.verbatim import Source, find_verbatim
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """A fetched page and, when it could be read, the result of every quote asked of it."""
+
+    fetch: FetchResult
+    quotes: tuple[QuoteResult, ...] = ()
+    unreadable: str | None = None  # why the content could not be read, if it could not
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from html import escape
 
-from factcheck.judge import shorten
 from factcheck.models import CitationResult, ClaimResult, QuoteResult, QuoteStatus, Report
 from factcheck.report import SUMMARY_ORDER, FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
 from factcheck.report.html_assets import SCRIPT, STYLE, script_hash
+from factcheck.text import shorten
 
 QUOTE_WIDTH = 300
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from factcheck.judge import shorten
 from factcheck.models import (
     CitationResult,
     CitationStatus,
@@ -21,6 +20,7 @@ from factcheck.models import (
 )
 from factcheck.report import FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
+from factcheck.text import shorten
 
 ICONS = {
     CitationStatus.OK: "✅",

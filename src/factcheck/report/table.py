@@ -11,7 +11,6 @@ import textwrap
 
 import click
 
-from factcheck.judge import shorten
 from factcheck.models import (
     CitationResult,
     CitationStatus,
@@ -22,6 +21,7 @@ from factcheck.models import (
 )
 from factcheck.report import status_label
 from factcheck.report.diff import diff_parts
+from factcheck.text import shorten
 
 WIDTH = 100
 STATUS_WIDTH = 13  # "quote altered"
