@@ -1,0 +1,27 @@
+"""The command line: parse options, call the library core, render, set the exit code.
+
+One module per command (`verify`, `lint`, `demo`, `snapshots`), what they share in `common`.
+The top of the pipeline: may import every stage, and nothing imports it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from factcheck.cli.demo import demo
+from factcheck.cli.lint import lint
+from factcheck.cli.snapshots import snapshots
+from factcheck.cli.verify import verify
+from factcheck.version import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factcheck")
+def main() -> None:
+    """Check that every cited source works and still says what the claim quotes."""
+
+
+for command in (verify, lint, demo, snapshots):
+    main.add_command(command)
+
+__all__ = ["main"]

@@ -1,0 +1,107 @@
+"""What the commands share: one-line failures with their exit code, loading claims, running
+the core and writing its report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from factcheck.errors import ClaimFileError, ClaimFilesError, FactcheckError
+from factcheck.exitcodes import ExitStatus
+from factcheck.models import ClaimFile, Report, VerifyOptions
+from factcheck.report import Format
+
+
+def fail(message: str, status: ExitStatus) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(int(status))
+
+
+def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:
+    from factcheck.claims.files import load_claims
+
+    try:
+        return load_claims(paths or ("claims",))
+    except ClaimFilesError as exc:
+        fail(str(exc), ExitStatus.INVALID_INPUT)
+    except ClaimFileError as exc:
+        fail(str(exc), ExitStatus.INVALID_INPUT)
+
+
+@contextmanager
+def importing(module: str) -> Iterator[None]:
+    """Import `module` on another thread while the block runs (the claims load).
+
+    aiohttp spends ~0.1 s of its import building SSL contexts: reading the system's
+    certificates, without the GIL. Only the block's own modules must be imported before it
+    starts (two threads importing one module cycle could deadlock). Joined at the end, so a
+    run never forks with the thread alive.
+    """
+    import threading
+    from importlib import import_module
+
+    def load() -> None:
+        try:
+            import_module(module)
+        except BaseException:  # noqa: BLE001 - the main thread's import raises it again
+            pass
+
+    thread = threading.Thread(target=load, name=f"factcheck-import-{module}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def check_output(output: str | None) -> None:
+    """Refuse an --output that cannot be written before any request is sent (exit 2)."""
+    if output is None:
+        return
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        fail(f"factcheck: --output {output}: no such folder {folder}", ExitStatus.INVALID_INPUT)
+    if not os.access(folder, os.W_OK):
+        fail(
+            f"factcheck: --output {output}: folder {folder} is not writable",
+            ExitStatus.INVALID_INPUT,
+        )
+
+
+def run_verify(files: list[ClaimFile], options: VerifyOptions) -> Report:
+    from factcheck.progress import progress_printer
+    from factcheck.verify import verify as verify_claims
+
+    try:
+        return verify_claims(files, options, progress=progress_printer())
+    except FactcheckError as exc:
+        fail(f"factcheck: {exc}", ExitStatus.CANNOT_RUN)
+
+
+def emit(report: Report, fmt: Format, output: str | None) -> None:
+    from factcheck.report.output import emit
+
+    emit(report, fmt, output)
+
+
+def exit_status(report: Report, strict: bool) -> ExitStatus:
+    """The documented exit code for a finished (or interrupted) run."""
+    if report.interrupted:
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.FAILED if report.failed(strict) else ExitStatus.OK
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.TABLE.value,
+    show_default=True,
+    help="Report format.",
+)

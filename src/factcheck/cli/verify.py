@@ -1,0 +1,236 @@
+"""`factcheck verify`: every cited URL fetched, every quote looked for, the report written."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from factcheck.cli.common import (
+    FORMAT_OPTION,
+    check_output,
+    emit,
+    exit_status,
+    fail,
+    importing,
+    load_files,
+    run_verify,
+)
+from factcheck.errors import ConfigError
+from factcheck.exitcodes import ExitStatus
+from factcheck.models import VerifyOptions
+from factcheck.report import Format
+
+STORE_DIR = ".factcheck"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@FORMAT_OPTION
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds per request (connect, read); a request's total deadline is 3x.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Requests in flight at most.",
+)
+@click.option(
+    "--per-host",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Requests in flight to one host at most.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes a big run is split between, by host (default: one per CPU core, "
+    "at most 4; 1 keeps every run in one process).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries for timeouts, resets, 408, 429 and 5xx.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=50 * 1024 * 1024,
+    show_default=True,
+    help="Largest body read, counted after decompression.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow loopback, private and link-local addresses (refused by default).",
+)
+@click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Let this one host (and port) past the address guard; repeatable.",
+)
+@click.option(
+    "--max-retry-after",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Longest Retry-After honoured, in seconds; a longer "
+    "one ends the citation blocked or error with the reason.",
+)
+@click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL)).")
+@click.option("--probe-url", help="URL fetched to tell 'network unreachable' from dead links.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
+    "./pyproject.toml).",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Snapshot store folder (default: .factcheck/ beside the claims).",
+)
+@click.option(
+    "--no-store", is_flag=True, help="Keep no snapshots and send no conditional requests."
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Re-check against the latest stored snapshots, without any network.",
+)
+@click.option(
+    "--find-archive",
+    is_flag=True,
+    help="Ask the Internet Archive for broken "
+    "citations and missing quotes; suggest the archive_url line.",
+)
+@click.option(
+    "--archive-endpoint",
+    default="https://web.archive.org",
+    show_default=True,
+    help="Wayback Machine (CDX API and replay) base URL.",
+)
+def verify(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    timeout: float,
+    concurrency: int,
+    per_host: int,
+    workers: int | None,
+    retries: int,
+    max_bytes: int,
+    allow_private: bool,
+    strict: bool,
+    store: str | None,
+    no_store: bool,
+    offline: bool,
+    find_archive: bool,
+    archive_endpoint: str,
+    **network: Any,
+) -> None:
+    """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
+
+    Exit codes: 0 every citation ok, archived or blocked; 1 some citation failed;
+    2 invalid input or usage; 3 the network is unreachable; 130 interrupted.
+    """
+    import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
+
+    with importing("aiohttp"):
+        files = load_files(paths)
+    from factcheck.workers import default_workers
+
+    check_output(output)
+    options = VerifyOptions(
+        timeout=timeout,
+        concurrency=concurrency,
+        per_host=per_host,
+        workers=workers or default_workers(),
+        retries=retries,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        strict=strict,
+        **store_settings(paths, store, no_store, offline),
+        find_archive=find_archive,
+        archive_endpoint=archive_endpoint,
+    )
+    options = network_settings(options, **network)
+    report = run_verify(files, options)
+    emit(report, Format(fmt), output)
+    sys.exit(int(exit_status(report, options.strict)))
+
+
+def network_settings(
+    options: VerifyOptions,
+    allow_hosts: tuple[str, ...],
+    max_retry_after: float,
+    user_agent: str | None,
+    probe_url: str | None,
+    config_path: str | None,
+) -> VerifyOptions:
+    """`options` with the network options and the configuration file (the command line
+    wins over the file, the file over the built-in defaults)."""
+    from click.core import ParameterSource
+
+    from factcheck.claims.config import load_config
+
+    ctx = click.get_current_context()
+    explicit = {
+        name for name in ctx.params if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+    }
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
+    options = replace(
+        options,
+        allow_hosts=frozenset(allow_hosts),
+        max_retry_after=max_retry_after,
+        user_agent=user_agent or options.user_agent,
+        probe_url=probe_url or options.probe_url,
+    )
+    return config.apply(options, explicit)
+
+
+def store_settings(
+    paths: tuple[str, ...], store: str | None, no_store: bool, offline: bool
+) -> dict[str, Any]:
+    """VerifyOptions fields for the store options; exits 2 on a contradiction."""
+    if no_store and (store or offline):
+        fail(
+            "factcheck: --no-store cannot be combined with --store or --offline",
+            ExitStatus.INVALID_INPUT,
+        )
+    if no_store:
+        return {"store": None}
+    folder = store or str(Path(paths[0] if paths else "claims").parent / STORE_DIR)
+    if offline and not (Path(folder) / "index.sqlite").is_file():
+        fail(
+            f"factcheck: --offline needs a snapshot store; none at {folder} "
+            "(run once online, or pass --store)",
+            ExitStatus.INVALID_INPUT,
+        )
+    return {"store": folder, "offline": offline}
