@@ -188,3 +188,7 @@ class VerifyOptions:
     offline: bool = False  # judge the latest stored snapshots, no network
     find_archive: bool = False  # look up the Internet Archive for failing citations
     archive_endpoint: str = "https://web.archive.org"
+    render: str = "auto"  # "auto", "always" or "never": when to look at a page in Chromium
+    render_timeout: float = 15.0  # seconds for one page to load and settle in the browser
+    render_concurrency: int = 2  # pages rendered at once (one browser per run)
+    chromium: str | None = None  # the browser to run; None: $FACTCHECK_CHROMIUM or PATH

@@ -1,0 +1,194 @@
+"""One headless Chromium per run, driven by Playwright, every request through the guard.
+
+The browser is the system's own Chromium (`--chromium PATH`, `FACTCHECK_CHROMIUM`, else
+`chromium` on PATH): nothing is downloaded. It starts on the first render and is reused for
+every page (a fresh context each, so no cookie crosses from one page to the next). Its only
+way out is factcheck's guarded proxy (`fetch.browser_proxy`): loopback is not bypassed, host
+names are resolved by the proxy, UDP (WebRTC, QUIC) is off. A browser that crashes is started
+again once; after a second crash `render` raises `BrowserGone` and the run keeps its static
+verdicts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from factcheck.fetch.browser_proxy import GuardedProxy
+from factcheck.models import VerifyOptions
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser as PlaywrightBrowser
+    from playwright.async_api import BrowserContext, Playwright
+
+INSTALL_CHROMIUM = "rendering needs chromium: apt-get install chromium"
+INSTALL_PLAYWRIGHT = "rendering needs playwright: pip install 'factcheck[render]'"
+VIEWPORT = {"width": 1280, "height": 800}
+# What the machine's sandbox and a closed network need, and what keeps the browser's only
+# way out the proxy: no loopback bypass, no UDP (WebRTC, QUIC), no name resolution of its own.
+FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--dns-prefetch-disable",
+    "--proxy-bypass-list=<-loopback>",
+    "--force-webrtc-ip-handling-policy",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+)
+MAX_RESTARTS = 1
+
+
+class BrowserGone(Exception):
+    """The browser crashed again after its one restart: render no more in this run."""
+
+
+def find_chromium(given: str | None = None) -> str | None:
+    """The Chromium to run: `given`, else $FACTCHECK_CHROMIUM, else chromium on PATH."""
+    named = given or os.environ.get("FACTCHECK_CHROMIUM")
+    if named:
+        return shutil.which(named)
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def unavailable(options: VerifyOptions) -> str | None:
+    """Why this run cannot render (what to install), or None when it can."""
+    if find_chromium(options.chromium) is None:
+        return INSTALL_CHROMIUM
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return INSTALL_PLAYWRIGHT
+    return None
+
+
+class Browser:
+    """The run's Chromium: `async with Browser(options) as browser:` then
+    `async with browser.context() as context:` per page. Starts on first use, at most
+    `options.render_concurrency` pages at once; closing stops the browser and the proxy."""
+
+    def __init__(self, options: VerifyOptions) -> None:
+        self.options = options
+        self.proxy = GuardedProxy(options.allow_private, options.allow_hosts)
+        self.crashes = 0
+        self._slots = asyncio.Semaphore(max(1, options.render_concurrency))
+        self._start_lock = asyncio.Lock()
+        self._playwright: Playwright | None = None
+        self._browser: PlaywrightBrowser | None = None
+        self._proxy_open = False
+
+    async def __aenter__(self) -> Browser:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @contextlib.asynccontextmanager
+    async def context(self) -> AsyncIterator[BrowserContext]:
+        """A fresh browser context (one render slot held); raises BrowserGone."""
+        async with self._slots:
+            browser = await self._running()
+            try:
+                context = await browser.new_context(
+                    viewport=VIEWPORT,  # type: ignore[arg-type]
+                    service_workers="block",
+                    accept_downloads=False,
+                    user_agent=self.options.user_agent or None,
+                )
+            except Exception as exc:  # the browser died under us
+                raise self._crashed() from exc
+            try:
+                yield context
+            finally:
+                with contextlib.suppress(Exception):
+                    await context.close()
+
+    def crashed(self) -> BrowserGone | None:
+        """After a page failed: note a crash if the browser is gone (BrowserGone returned
+        once the restart is spent), None if the browser is still up."""
+        if self._browser is not None and self._browser.is_connected():
+            return None
+        return self._crashed()
+
+    def _crashed(self) -> BrowserGone:
+        self.crashes += 1
+        self._browser = None
+        return BrowserGone(f"the browser crashed {self.crashes} time(s)")
+
+    async def _running(self) -> PlaywrightBrowser:
+        async with self._start_lock:
+            if self.crashes > MAX_RESTARTS:
+                raise BrowserGone("the browser crashed twice")
+            if self._browser is None or not self._browser.is_connected():
+                self._browser = await self._launch()
+            return self._browser
+
+    async def _launch(self) -> PlaywrightBrowser:
+        from playwright.async_api import async_playwright
+
+        if not self._proxy_open:
+            await self.proxy.__aenter__()
+            self._proxy_open = True
+        if self._playwright is None:
+            self._playwright = await async_playwright().start()
+        executable = find_chromium(self.options.chromium)
+        if executable is None:
+            raise BrowserGone(INSTALL_CHROMIUM)
+        return await self._playwright.chromium.launch(
+            executable_path=executable,
+            args=[*FLAGS, f"--proxy-server=http://{self.proxy.address}"],
+            handle_sigint=False,
+            handle_sigterm=False,
+            handle_sighup=False,
+        )
+
+    def process_ids(self) -> list[int]:
+        """The PIDs of the browser's process tree (for the benchmark and the tests): the
+        process started with this run's proxy flag and its descendants (Linux /proc)."""
+        if not self._proxy_open:
+            return []
+        return process_tree(f"--proxy-server=http://{self.proxy.address}")
+
+    async def close(self) -> None:
+        """Stop the browser, Playwright's driver and the proxy; never raises."""
+        browser, self._browser = self._browser, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(browser.close(), 10)
+        if self._playwright is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._playwright.stop(), 10)
+            self._playwright = None
+        if self._proxy_open:
+            await self.proxy.__aexit__(None, None, None)
+            self._proxy_open = False
+
+
+def process_tree(flag: str) -> list[int]:
+    """PIDs of the processes whose command line holds `flag`, and of all their descendants."""
+    parents: dict[int, int] = {}
+    roots = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                parents[int(entry.name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                if flag.encode() in cmdline.read().split(b"\0"):
+                    roots.append(int(entry.name))
+    tree = set(roots)
+    grown = True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sorted(tree)
