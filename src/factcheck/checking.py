@@ -185,4 +185,4 @@ async def _offline(tally: _Tally, options: VerifyOptions) -> bool:
     """True when no request got an answer, some failed before one, and the probe fails."""
     if tally.answered or not tally.network_failures or not options.check_connectivity:
         return False
-    return not await probe(options.probe_url, options.timeout)
+    return not await probe(options.probe_url, options)

@@ -183,6 +183,9 @@ class VerifyOptions:
     user_agent: str | None = None
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     probe_url: str = "https://www.example.com/"
+    # --probe-url given on the command line: the user's own URL, past the guard. One from a
+    # configuration file (which may come with the claims) passes the guard like any request.
+    probe_allowed: bool = False
     check_connectivity: bool = True
     store: str | None = None  # snapshot store folder; None keeps no evidence
     offline: bool = False  # judge the latest stored snapshots, no network

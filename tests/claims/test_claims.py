@@ -25,6 +25,8 @@ EXPECTED_ERRORS = {
     "missing-url.yaml": (5, "citation has no 'url'"),
     "no-citations.yaml": (2, "claim has no 'citations'"),
     "not-utf8.yaml": (3, "not UTF-8 text"),
+    "port-not-a-number.yaml": (5, "'url' has an invalid port (Port could not be cast"),
+    "port-out-of-range.yaml": (5, "'url' has an invalid port (Port out of range 0-65535)"),
     "null-values.yaml": (2, "'id' must be text"),
     "two-documents.yaml": (6, "expected one YAML document, found another (---)"),
     "top-level-list.yaml": (1, "each claim file must be a mapping"),

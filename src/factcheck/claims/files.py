@@ -296,6 +296,10 @@ def url_problem(url: str) -> str | None:
         return f"must be an http or https URL, not {scheme}: {url}"
     if not parts.hostname:
         return f"has no host: {url}"
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError as exc:
+        return f"has an invalid port ({exc}): {url}"
     if _SPACE.search(url):
         return f"contains whitespace (encode it as %20): {url}"
     return None

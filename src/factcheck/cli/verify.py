@@ -211,6 +211,7 @@ def network_settings(
         max_retry_after=max_retry_after,
         user_agent=user_agent or options.user_agent,
         probe_url=probe_url or options.probe_url,
+        probe_allowed=probe_url is not None,
     )
     return config.apply(options, explicit)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -26,7 +25,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import aiohttp
 
 from factcheck.fetch.bodies import BadEncoding, BodyTooLarge, read_body
-from factcheck.fetch.guard import BlockedAddressError, GuardedResolver, refusal_for_url, url_port
+from factcheck.fetch.guard import BlockedAddressError, Guard, InvalidURLError
 from factcheck.fetch.outcomes import (
     Answer,
     FetchOutcome,
@@ -92,8 +91,8 @@ class Fetcher:
         self._global = asyncio.Semaphore(options.concurrency)
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self._session: aiohttp.ClientSession | None = None
-        self._resolver: GuardedResolver | None = None  # the session's, unless allow_private
         self._proxies = Proxies()  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY: read once
+        self._guard = Guard(options.allow_private, options.allow_hosts)
         self._deadline = options.timeout * DEADLINE_FACTOR
         self._base_headers = {
             "User-Agent": options.user_agent or DEFAULT_USER_AGENT,
@@ -114,7 +113,11 @@ class Fetcher:
         `headers` are added to the request (e.g. If-None-Match for a conditional request;
         a 304 answer comes back as FetchOutcome.NOT_MODIFIED).
         """
-        return await self._with_retries(strip_fragment(url), dict(headers or {}))
+        try:
+            sent = strip_fragment(url)
+        except ValueError as exc:
+            return FetchResult(url, FetchOutcome.ERROR, f"invalid URL: {exc}", final_url=url)
+        return await self._with_retries(sent, dict(headers or {}))
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
         cap = self.options.max_retry_after
@@ -140,14 +143,10 @@ class Fetcher:
         permanent: str | None = None
         all_permanent, refreshed = True, False
         for hops in range(MAX_REDIRECTS + 1):
-            refusal = refusal_for_url(url, self.options.allow_private, self.options.allow_hosts)
+            refusal = self._refusal(url)
             if refusal:
                 return FetchResult(
-                    seen[0],
-                    FetchOutcome.ERROR,
-                    f"refused: {refusal}",
-                    final_url=url,
-                    redirects=hops,
+                    seen[0], FetchOutcome.ERROR, refusal, final_url=url, redirects=hops
                 )
             result, location = await self._request(url, seen[0], hops, headers)
             if location is None and not refreshed:
@@ -156,7 +155,17 @@ class Fetcher:
             if location is None:
                 return _with_redirect(result, permanent if all_permanent else None)
             all_permanent = all_permanent and result.http_status in PERMANENT_REDIRECTS
-            url = strip_fragment(urljoin(url, location))
+            try:
+                url = strip_fragment(urljoin(url, location))
+            except ValueError as exc:
+                return FetchResult(
+                    seen[0],
+                    FetchOutcome.ERROR,
+                    f"invalid redirect target: {exc}",
+                    http_status=result.http_status,
+                    final_url=url,
+                    redirects=hops + 1,
+                )
             if url in seen:
                 return FetchResult(
                     seen[0],
@@ -175,6 +184,31 @@ class Fetcher:
             final_url=url,
             redirects=MAX_REDIRECTS,
         )
+
+    async def answers(self, url: str) -> bool:
+        """True when `url` answers with any HTTP status (no redirect followed); False when
+        the guard refuses it or no answer comes."""
+        try:
+            sent = strip_fragment(url)
+        except ValueError:
+            return False
+        if self._refusal(sent):
+            return False
+        try:
+            result, _ = await self._request(sent, sent, 0, {})
+        except Retryable as retry:
+            result = retry.result
+        return result.http_status is not None
+
+    def _refusal(self, url: str) -> str | None:
+        """Why the guard refuses `url` before any connection, or None."""
+        try:
+            self._guard.check_url(url)
+        except InvalidURLError as exc:
+            return f"invalid URL: {exc}"
+        except BlockedAddressError as exc:
+            return f"refused: {exc}"
+        return None
 
     async def _request(
         self, url: str, original: str, hops: int, headers: dict[str, str]
@@ -230,14 +264,11 @@ class Fetcher:
         """Through a proxy the connector resolves only the proxy: raise BlockedAddressError
         when the target's name resolves here to an address the guard refuses (a name that
         does not resolve here is left to the proxy)."""
-        self._open_session()
-        if self._resolver is None:
+        if self.options.allow_private:
             return
-        parts = urlsplit(url)
+        target = self._guard.check_url(url)
         try:
-            await self._resolver.resolve(
-                parts.hostname or "", url_port(parts) or 0, socket.AF_UNSPEC
-            )
+            await self._guard.allowed_address(target.host, target.port)
         except BlockedAddressError:
             raise
         except OSError:
@@ -313,12 +344,15 @@ class Fetcher:
         environment's proxies (proxies.py) are let through the guard."""
         options = self.options
         t = options.timeout
-        if not options.allow_private:
+        if options.allow_private:
+            connector = aiohttp.TCPConnector(
+                limit=options.concurrency, limit_per_host=options.per_host
+            )
+        else:
             allowed = frozenset(options.allow_hosts) | self._proxies.addresses()
-            self._resolver = GuardedResolver(allowed)
-        connector = aiohttp.TCPConnector(
-            limit=options.concurrency, limit_per_host=options.per_host, resolver=self._resolver
-        )
+            connector = Guard(False, allowed).connector(
+                limit=options.concurrency, limit_per_host=options.per_host
+            )
         return aiohttp.ClientSession(
             connector=connector,
             headers=self._base_headers,
@@ -334,22 +368,18 @@ def _with_redirect(result: FetchResult, permanent: str | None) -> FetchResult:
     return result
 
 
-async def probe(url: str, timeout: float) -> bool:
+async def probe(url: str, options: VerifyOptions) -> bool:
     """True when the connectivity probe URL answers at all (any HTTP status).
 
-    Unlike the fetcher's session, this one honours the proxy environment variables.
+    A probe URL from a configuration file passes the guard like every request, even with
+    --allow-private: the file can come in the same pull request as the claims, and the exit
+    code (1 or 3) would tell whether an internal address answered. Only --allow-host opens
+    it, or giving the URL on the command line (`probe_allowed`). The environment's proxies
+    are used, as for every request.
     """
-    t = timeout
-    session_timeout = aiohttp.ClientTimeout(total=None, connect=t, sock_connect=t, sock_read=t)
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=session_timeout, trust_env=True) as session,
-            session.get(url, allow_redirects=False) as response,
-        ):
-            await response.read()
-    except (aiohttp.ClientError, OSError, TimeoutError):
-        return False
-    return True
+    probing = replace(options, allow_private=options.probe_allowed, host_headers={}, retries=0)
+    async with Fetcher(probing) as fetcher:
+        return await fetcher.answers(url)
 
 
 __all__ = [
