@@ -215,6 +215,18 @@ class Guard:
         return GuardedConnector(self, resolver=self.resolver(), **kwargs)
 
 
+def refusal_for_url(url: str, allow_private: bool, allow_hosts: Collection[str] = ()) -> str | None:
+    """Why `url` may not be fetched before any connection (an invalid URL, a refused
+    address or name), or None: `Guard.check_url` as a sentence."""
+    try:
+        Guard(allow_private, allow_hosts).check_url(url)
+    except InvalidURLError as exc:
+        return f"invalid URL: {exc}"
+    except BlockedAddressError as exc:
+        return str(exc)
+    return None
+
+
 class GuardedResolver(AbstractResolver):
     """Resolves names, then refuses the connection if any address is refused.
 
@@ -281,5 +293,6 @@ __all__ = [
     "address_refusal",
     "host_allowed",
     "parse_target",
+    "refusal_for_url",
     "url_port",
 ]
