@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +64,21 @@ class Run:
         return {c["id"]: [x["status"] for x in c["citations"]] for c in self.json()["claims"]}
 
 
-def run_cli(*args: str) -> Run:
-    """Run `factcheck ARGS` in-process, as a user would from a shell."""
-    result = CliRunner().invoke(main, list(args), prog_name="factcheck", catch_exceptions=False)
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Run:
+    """Run `factcheck ARGS` in-process, as a user would from a shell in `cwd`: by default the
+    folder above the first file or folder named by its full path (so each test's claims get
+    their own project store, never the repository's)."""
+    named = (Path(a) for a in args if Path(a).is_absolute() and Path(a).exists())
+    folder = cwd or next((p.parent for p in named), None)
+    before = Path.cwd()
+    if folder is not None:
+        os.chdir(folder)
+    try:
+        result = CliRunner().invoke(
+            main, list(args), prog_name="factcheck", catch_exceptions=False, input=stdin
+        )
+    finally:
+        os.chdir(before)
     return Run(result)
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
 from tests.fetch.test_fetch import hits
 
 CLAIMS = """claims:
@@ -52,7 +52,7 @@ def test_ctrl_c_stops_promptly_prints_what_finished_and_exits_130(
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=ROOT,
+        cwd=path.parent,
         text=True,
     )
     deadline = time.monotonic() + 20

@@ -179,6 +179,7 @@ def test_python_dash_m_and_output_file(claims_file, tmp_path: Path) -> None:  # 
         text=True,
         timeout=60,
         check=False,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""

@@ -67,4 +67,7 @@ def test_offline_without_a_store_is_a_usage_error(tmp_path: Path) -> None:
     claims = write_claims(tmp_path / "claims.yaml", [("http://example.test/a.html", [])])
     run = run_cli("verify", str(claims), "--offline")
     assert run.code == 2
-    assert f"--offline needs a snapshot store; none at {tmp_path / '.factcheck'}" in run.stderr
+    assert run.stderr == (
+        "factcheck: --offline needs a snapshot store; none at .factcheck "
+        "(run once online, or pass --store)\n"
+    )

@@ -25,7 +25,7 @@ def test_a_damaged_index_is_one_line_and_exit_2(tmp_path: Path) -> None:
     (store / "index.sqlite").write_bytes(b"this is not a database" * 100)
     run = run_cli("snapshots", "list", "https://example.org/", "--store", str(store))
     assert run.code == 2
-    assert run.stderr.startswith(f"factcheck: cannot read the snapshot store at {store}: ")
+    assert run.stderr.startswith(f"factcheck: {store}: not a snapshot store (index.sqlite: ")
     assert len(run.stderr.splitlines()) == 1
     assert "Traceback" not in run.stderr
 

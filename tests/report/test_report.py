@@ -122,11 +122,11 @@ def test_long_urls_are_shortened_in_the_middle(claims_file, site: str) -> None: 
     assert row == f"  broken          404  {url[:38]}…{url[-38:]}"
 
 
-def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
+def run_in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[str, str]:
     """Run a command with stdout and stderr each on its own pseudo-terminal; their text."""
     masters, slaves = zip(*(pty.openpty() for _ in range(2)), strict=True)
     proc = subprocess.Popen(
-        args, stdin=subprocess.DEVNULL, stdout=slaves[0], stderr=slaves[1], env=env
+        args, stdin=subprocess.DEVNULL, stdout=slaves[0], stderr=slaves[1], env=env, cwd=cwd
     )
     for fd in slaves:
         os.close(fd)
@@ -158,7 +158,7 @@ def terminal_env(**extra: str) -> dict[str, str]:
 def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path, site: str) -> None:
     path = fixture_claims("demo.yaml", tmp_path, site)
     out, err = run_in_terminal(
-        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)], terminal_env()
+        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)], terminal_env(), tmp_path
     )
     assert "esg-conference  \x1b[32m\x1b[1mverified\x1b[0m" in out
     assert "  \x1b[31mbroken       \x1b[0m   404  " in out
@@ -171,7 +171,9 @@ def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path, 
 def test_no_colour_in_a_terminal_with_no_color_set(tmp_path: Path, site: str) -> None:
     path = fixture_claims("demo.yaml", tmp_path, site)
     out, _ = run_in_terminal(
-        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)], terminal_env(NO_COLOR="1")
+        [sys.executable, "-m", "factcheck", "verify", *FAST, str(path)],
+        terminal_env(NO_COLOR="1"),
+        tmp_path,
     )
     assert "esg-conference  verified\n" in out
     assert "\x1b[" not in out
@@ -185,6 +187,7 @@ def test_piped_run_prints_only_the_summary_on_stderr(tmp_path: Path, site: str) 
         text=True,
         env=terminal_env(),
         check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 1
     assert done.stderr == SUMMARY + "\n"

@@ -10,6 +10,7 @@ arrive in the same pull request as the claims, and the guard is what protects CI
     timeout = 20
     retries = 2
     max_retry_after = 60
+    store = ".factcheck"          # the snapshot store, relative to this file
 
     [headers."www.ft.com"]
     Cookie = "session=..."
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from factcheck.claims.project import parents_of
 from factcheck.errors import ConfigError
 from factcheck.models import VerifyOptions
 
@@ -38,6 +40,7 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "max_retry_after": (int, float),
     "max_bytes": (int,),
     "strict": (bool,),
+    "store": (str,),
 }
 
 # the least value that lets a run work (a concurrency of 0 would wait forever)
@@ -60,25 +63,38 @@ class Config:
     settings: Mapping[str, Any] = field(default_factory=dict)
     host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
+    @property
+    def store(self) -> Path | None:
+        """The `store` setting, relative to this file's folder; None when unset."""
+        value = self.settings.get("store")
+        if value is None or self.path is None:
+            return None
+        return self.path.parent / str(value)
+
     def apply(self, options: VerifyOptions, explicit: Collection[str] = ()) -> VerifyOptions:
         """`options` with this file's settings, except those in `explicit` (given on the
         command line, which wins)."""
-        chosen = {k: v for k, v in self.settings.items() if k not in explicit}
+        chosen = {k: v for k, v in self.settings.items() if k not in explicit and k != "store"}
         headers = {host: dict(values) for host, values in self.host_headers.items()}
         return replace(options, **chosen, host_headers={**headers, **options.host_headers})
 
 
 def find_config(folder: Path) -> Path | None:
-    """factcheck.toml in `folder`, else its pyproject.toml if it has [tool.factcheck]."""
+    """The nearest factcheck.toml, else pyproject.toml with [tool.factcheck], in `folder` or
+    a parent, as git finds `.git` (not above the repository's top, the folder with .git)."""
+    for here in parents_of(folder):
+        found = _config_in(here)
+        if found is not None or (here / ".git").exists():
+            return found
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
     own = folder / CONFIG_NAME
     if own.is_file():
         return own
     pyproject = folder / "pyproject.toml"
-    if (
-        pyproject.is_file()
-        and "tool" in _read(pyproject)
-        and "factcheck" in _read(pyproject)["tool"]
-    ):
+    if pyproject.is_file() and "factcheck" in _read(pyproject).get("tool", {}):
         return pyproject
     return None
 

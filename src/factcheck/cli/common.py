@@ -12,7 +12,8 @@ from typing import NoReturn
 
 import click
 
-from factcheck.errors import ClaimFileError, ClaimFilesError, FactcheckError
+from factcheck.claims.config import Config
+from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import ClaimFile, Report, VerifyOptions
 from factcheck.report import Format
@@ -74,20 +75,55 @@ def check_output(output: str | None) -> None:
         )
 
 
+def project_config(config_path: str | None = None) -> Config:
+    """The configuration file named, or found as git finds .git (exit 2 when invalid)."""
+    from factcheck.claims.config import load_config
+
+    try:
+        return load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
+
+
+def usable_store(explicit: str | None, config: Config, write: bool = True) -> Path:
+    """The project's store folder (claims/project.py), checked before any request: exit 2
+    with one line when it cannot be created, written or read as a store."""
+    from factcheck.claims.project import find_store
+    from factcheck.evidence.store import StoreError, check_store
+
+    folder = find_store(explicit, config.store)
+    try:
+        check_store(folder, write=write)
+    except StoreError as exc:
+        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
+    return folder
+
+
 def run_verify(files: list[ClaimFile], options: VerifyOptions) -> Report:
+    from factcheck.evidence.store import StoreError
     from factcheck.progress import progress_printer
     from factcheck.verify import verify as verify_claims
 
     try:
         return verify_claims(files, options, progress=progress_printer())
+    except StoreError as exc:  # a store that failed mid-run (a full disk): the user's to fix
+        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
     except FactcheckError as exc:
         fail(f"factcheck: {exc}", ExitStatus.CANNOT_RUN)
 
 
 def emit(report: Report, fmt: Format, output: str | None) -> None:
+    """Write the report; exit 2 with one line when --output cannot be written (a full disk)."""
     from factcheck.report.output import emit
 
-    emit(report, fmt, output)
+    try:
+        emit(report, fmt, output)
+    except OSError as exc:
+        fail(
+            f"factcheck: --output {output}: cannot write the report: "
+            f"{(exc.strerror or str(exc)).lower()}",
+            ExitStatus.INVALID_INPUT,
+        )
 
 
 def exit_status(report: Report, strict: bool) -> ExitStatus:

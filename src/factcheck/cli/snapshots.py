@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from factcheck.cli.common import fail
-from factcheck.cli.verify import STORE_DIR
 from factcheck.exitcodes import ExitStatus
 
 if TYPE_CHECKING:
-    from factcheck.evidence.store import SnapshotStore
+    from factcheck.evidence.store import Snapshot, SnapshotStore
 
 
 @click.group()
@@ -24,24 +23,29 @@ def snapshots() -> None:
 
 _STORE_OPTION = click.option(
     "--store",
-    type=click.Path(file_okay=False),
-    default=STORE_DIR,
-    show_default=True,
-    help="Snapshot store folder.",
+    type=click.Path(),
+    help="Snapshot store folder (default: the project's, found as verify finds it).",
 )
 
 
 @snapshots.command("list")
-@click.argument("url")
+@click.argument("url", required=False)
 @_STORE_OPTION
-def snapshots_list(url: str, store: str) -> None:
-    """Every stored snapshot of URL, oldest first: date, HTTP status, hash, WARC record."""
+def snapshots_list(url: str | None, store: str | None) -> None:
+    """Every stored snapshot of URL, oldest first: date, HTTP status, hash, WARC record.
+
+    Without URL: every stored URL, with its number of snapshots and the last time it was
+    seen. Exits 1 when the store has no snapshot of URL.
+    """
     from factcheck.fetch.client import strip_fragment
 
-    with reading_store(store) as snapshot_store:
-        found = snapshot_store.history(strip_fragment(url))
+    with reading_store(store) as (folder, snapshot_store):
+        found = snapshot_store.history(strip_fragment(url) if url else None)
+    if url is None:
+        _list_urls(found)
+        return
     if not found:
-        fail(f"no snapshot of {url} in {store}", ExitStatus.FAILED)
+        fail(f"no snapshot of {_printable(url)} in {folder}", ExitStatus.FAILED)
     for s in found:
         where = f"{s.warc_file}@{s.warc_offset}" if s.warc_file else "(no body kept)"
         click.echo(
@@ -50,22 +54,37 @@ def snapshots_list(url: str, store: str) -> None:
         )
 
 
+def _list_urls(found: list[Snapshot]) -> None:
+    """One row per stored URL under a header row: snapshots, last seen, last outcome, URL."""
+    latest: dict[str, tuple[int, Snapshot]] = {}
+    for s in found:
+        count = latest.get(s.url, (0, s))[0]
+        previous = latest.get(s.url, (0, s))[1]
+        latest[s.url] = (count + 1, s if s.last_seen_at >= previous.last_seen_at else previous)
+    click.echo(f"{'snapshots':>9}  {'last seen':<20}  {'outcome':<7}  url")
+    for url, (count, s) in sorted(latest.items()):
+        click.echo(f"{count:>9}  {s.last_seen_at:<20}  {s.outcome:<7}  {_printable(url)}")
+
+
 @contextmanager
-def reading_store(store: str) -> Iterator[SnapshotStore]:
-    """An existing store opened for reading; exit 2 with one line when it is missing or
-    unreadable (never a traceback, never a new empty store)."""
+def reading_store(store: str | None) -> Iterator[tuple[Path, SnapshotStore]]:
+    """The project's store (or `store`) opened for reading, with its folder; exit 2 with one
+    line when it is missing or unreadable (never a traceback, never a new empty store)."""
     import sqlite3
 
+    from factcheck.cli.common import project_config, usable_store
     from factcheck.evidence.store import SnapshotStore, StoreError
 
-    if not Path(store, "index.sqlite").is_file():
-        fail(f"factcheck: no snapshot store at {store}", ExitStatus.INVALID_INPUT)
+    folder = usable_store(store, project_config(), write=False)
+    if not (folder / "index.sqlite").is_file():
+        fail(f"factcheck: no snapshot store at {folder}", ExitStatus.INVALID_INPUT)
     try:
-        with SnapshotStore(store) as snapshot_store:
-            yield snapshot_store
+        with SnapshotStore(folder) as snapshot_store:
+            yield folder, snapshot_store
     except (StoreError, sqlite3.DatabaseError) as exc:
         fail(
-            f"factcheck: cannot read the snapshot store at {store}: {exc}", ExitStatus.INVALID_INPUT
+            f"factcheck: cannot read the snapshot store at {folder}: {exc}",
+            ExitStatus.INVALID_INPUT,
         )
 
 
@@ -79,10 +98,29 @@ def reading_store(store: str) -> Iterator[SnapshotStore]:
 )
 @click.option("--url", help="Export the snapshots of this URL only.")
 @_STORE_OPTION
-def snapshots_export(warc: str, url: str | None, store: str) -> None:
-    """Write every stored body (or URL's only) to one WARC file."""
+def snapshots_export(warc: str, url: str | None, store: str | None) -> None:
+    """Write every stored body (or URL's only) to one WARC file.
+
+    Exits 1 when the store has no snapshot of URL (no file is written), 2 when the WARC file
+    cannot be written.
+    """
     from factcheck.fetch.client import strip_fragment
 
-    with reading_store(store) as snapshot_store:
-        count = snapshot_store.export_warc(warc, strip_fragment(url) if url else None)
+    with reading_store(store) as (folder, snapshot_store):
+        key = strip_fragment(url) if url else None
+        if url and not snapshot_store.history(key):
+            fail(f"no snapshot of {_printable(url)} in {folder}", ExitStatus.FAILED)
+        try:
+            count = snapshot_store.export_warc(warc, key)
+        except OSError as exc:
+            fail(
+                f"factcheck: --warc {warc}: cannot write: {(exc.strerror or str(exc)).lower()}",
+                ExitStatus.INVALID_INPUT,
+            )
     click.echo(f"{count} snapshots written to {warc}", err=True)
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters shown as escapes: a stored URL came from a claim file
+    and must not move the cursor or write a CI command."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import click
 
+from factcheck.claims.config import Config
 from factcheck.cli.common import (
     FORMAT_OPTION,
     check_output,
@@ -17,14 +17,13 @@ from factcheck.cli.common import (
     fail,
     importing,
     load_files,
+    project_config,
     run_verify,
+    usable_store,
 )
-from factcheck.errors import ConfigError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import VerifyOptions
 from factcheck.report import Format
-
-STORE_DIR = ".factcheck"
 
 
 @click.command()
@@ -110,8 +109,9 @@ STORE_DIR = ".factcheck"
 )
 @click.option(
     "--store",
-    type=click.Path(file_okay=False),
-    help="Snapshot store folder (default: .factcheck/ beside the claims).",
+    type=click.Path(),
+    help="Snapshot store folder (default: the project's, found as git finds .git: "
+    "docs/snapshots.md).",
 )
 @click.option(
     "--no-store", is_flag=True, help="Keep no snapshots and send no conditional requests."
@@ -164,6 +164,7 @@ def verify(
     from factcheck.workers import default_workers
 
     check_output(output)
+    config = project_config(network.pop("config_path"))
     options = VerifyOptions(
         timeout=timeout,
         concurrency=concurrency,
@@ -173,11 +174,11 @@ def verify(
         max_bytes=max_bytes,
         allow_private=allow_private,
         strict=strict,
-        **store_settings(paths, store, no_store, offline),
+        **store_settings(store, no_store, offline, config),
         find_archive=find_archive,
         archive_endpoint=archive_endpoint,
     )
-    options = network_settings(options, **network)
+    options = network_settings(options, config, **network)
     report = run_verify(files, options)
     emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, options.strict)))
@@ -185,26 +186,20 @@ def verify(
 
 def network_settings(
     options: VerifyOptions,
+    config: Config,
     allow_hosts: tuple[str, ...],
     max_retry_after: float,
     user_agent: str | None,
     probe_url: str | None,
-    config_path: str | None,
 ) -> VerifyOptions:
     """`options` with the network options and the configuration file (the command line
     wins over the file, the file over the built-in defaults)."""
     from click.core import ParameterSource
 
-    from factcheck.claims.config import load_config
-
     ctx = click.get_current_context()
     explicit = {
         name for name in ctx.params if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
     }
-    try:
-        config = load_config(Path(config_path) if config_path else None)
-    except ConfigError as exc:
-        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
     options = replace(
         options,
         allow_hosts=frozenset(allow_hosts),
@@ -217,9 +212,10 @@ def network_settings(
 
 
 def store_settings(
-    paths: tuple[str, ...], store: str | None, no_store: bool, offline: bool
+    store: str | None, no_store: bool, offline: bool, config: Config
 ) -> dict[str, Any]:
-    """VerifyOptions fields for the store options; exits 2 on a contradiction."""
+    """VerifyOptions fields for the store options: the project's store (claims/project.py),
+    checked before any request; exits 2 on a contradiction or a store that cannot be used."""
     if no_store and (store or offline):
         fail(
             "factcheck: --no-store cannot be combined with --store or --offline",
@@ -227,11 +223,11 @@ def store_settings(
         )
     if no_store:
         return {"store": None}
-    folder = store or str(Path(paths[0] if paths else "claims").parent / STORE_DIR)
-    if offline and not (Path(folder) / "index.sqlite").is_file():
+    folder = usable_store(store, config, write=not offline)
+    if offline and not (folder / "index.sqlite").is_file():
         fail(
             f"factcheck: --offline needs a snapshot store; none at {folder} "
             "(run once online, or pass --store)",
             ExitStatus.INVALID_INPUT,
         )
-    return {"store": folder, "offline": offline}
+    return {"store": str(folder), "offline": offline}

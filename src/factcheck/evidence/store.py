@@ -1,7 +1,7 @@
 """The snapshot store: every fetched page kept as evidence, in formats other tools open.
 
-A store is a folder (`.factcheck/` beside the claims by default) holding `index.sqlite`
-(one row per stored snapshot and one per quote checked against it) and `warc/`, one
+A store is a folder (the project's `.factcheck/` by default: claims/project.py) holding
+`index.sqlite` (one row per stored snapshot and one per quote checked against it) and `warc/`, one
 gzipped WARC file per run. Every write goes through one background thread
 (`store_writer.StoreWriter`), so the event loop never waits on disk or zlib. Crash safety
 comes from the order of its writes: a batch of WARC records (each its own gzip member) is
@@ -20,6 +20,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from factcheck.evidence.store_writer import (
 from factcheck.fetch.client import FetchOutcome, FetchResult
 
 INDEX = "index.sqlite"
+STORE_VERSION = 1  # PRAGMA user_version of the index; a newer one is refused, never rewritten
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -98,7 +100,58 @@ def _enter_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
 
 
 class StoreError(FactcheckError):
-    """The snapshot store cannot be opened or read (not a store, corrupt index)."""
+    """The snapshot store cannot be opened, read or written (not a store, corrupt index, a
+    folder that cannot be created, a full disk)."""
+
+
+def make_store_folder(root: Path) -> None:
+    """Create the store folder `root` (and its parents); StoreError saying why it cannot be."""
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root} is not a folder, cannot hold snapshots")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the snapshot store {root}: {_why(exc)}") from None
+
+
+def check_store(root: Path | str, write: bool = True) -> None:
+    """Refuse, before any request, a store a run could not use: StoreError with one line
+    for a folder that cannot be created or written (`write`), an index that is not a
+    store's, or a store made by a newer factcheck. Creates the folder, never the index."""
+    root = Path(root)
+    if write:
+        make_store_folder(root)
+        _check_writable(root)
+    if (root / INDEX).exists():
+        try:
+            with closing(sqlite3.connect(f"file:{root / INDEX}?mode=ro", uri=True)) as db:
+                _check_version(db, root)
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{root}: not a snapshot store ({INDEX}: {exc})") from None
+
+
+def _check_writable(root: Path) -> None:
+    probe = root / f".write-test-{uuid.uuid4().hex}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"cannot write to the snapshot store {root}: {_why(exc)}") from None
+
+
+def _check_version(db: sqlite3.Connection, root: Path) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > STORE_VERSION:
+        raise StoreError(
+            f"{root}: a snapshot store of version {version}, made by a newer factcheck "
+            f"(this one reads version {STORE_VERSION}): upgrade factcheck, or use --store"
+        )
+
+
+def _why(exc: OSError) -> str:
+    """An OSError in words, without the path the message already names."""
+    return (exc.strerror or str(exc)).lower()
 
 
 def utc_now() -> str:
@@ -245,14 +298,16 @@ class SnapshotStore:
         if self._db is None:
             if not create and not self.exists():
                 return None
-            self.root.mkdir(parents=True, exist_ok=True)
+            make_store_folder(self.root)
             try:
                 db = sqlite3.connect(self.root / INDEX, isolation_level=None, timeout=30)
+                _check_version(db, self.root)
                 _enter_wal(db)
                 db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against a killed process
                 db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version={STORE_VERSION}")
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.root / INDEX}: not a readable index ({exc})") from exc
+                raise StoreError(f"{self.root}: not a snapshot store ({INDEX}: {exc})") from exc
             db.row_factory = sqlite3.Row
             self._known = frozenset(
                 row[0]
