@@ -72,3 +72,35 @@ def hits(base: str) -> dict[str, int]:
     with urllib.request.urlopen(f"{base}/_hits") as answer:
         counts: dict[str, int] = json.load(answer)
     return counts
+
+
+@contextmanager
+def raw_status_site(status_line: bytes) -> Iterator[str]:
+    """A server answering every request with `status_line` (e.g. a reason phrase holding
+    an escape sequence, which aiohttp's own server refuses to send) and an empty body."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                conn.recv(65536)
+                conn.sendall(status_line + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    thread = threading.Thread(target=answer, name="raw-status-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()

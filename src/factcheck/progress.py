@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from factcheck.text import safe_line
+
 BAR_WIDTH = 24
 Progress = Callable[[int, int, str], None]
 
@@ -37,4 +39,4 @@ def progress_bar(done: int, total: int, url: str) -> str:
     citation that just finished."""
     filled = BAR_WIDTH * done // total if total else BAR_WIDTH
     host = urlsplit(url).netloc or url
-    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {host[:40]}"
+    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {safe_line(host[:40])}"

@@ -30,6 +30,7 @@ from factcheck.claims.yamltree import (
 )
 from factcheck.errors import ClaimFileError, ClaimFilesError
 from factcheck.models import Citation, Claim, ClaimFile
+from factcheck.text import safe_line
 
 FILE_KEYS = ("title", "source", "claims")
 CLAIM_KEYS = ("id", "claim", "citations")
@@ -73,8 +74,14 @@ def load_claims(paths: Iterable[str | Path]) -> list[ClaimFile]:
             errors.append(exc)
     errors.extend(_duplicate_ids(files))
     if errors:
-        raise ClaimFilesError(errors)
+        raise ClaimFilesError([_inert(error) for error in errors])
     return files
+
+
+def _inert(error: ClaimFileError) -> ClaimFileError:
+    """`error` with its path and message made inert: each is one line, whatever a file name,
+    a key or a URL holds (a newline and `::error` would forge a CI annotation)."""
+    return ClaimFileError(safe_line(error.path), error.line, safe_line(error.message))
 
 
 def parse_claim_file(data: bytes, path: str) -> ClaimFile:

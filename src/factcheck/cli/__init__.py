@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from factcheck.cli.common import route_library_logs
 from factcheck.cli.demo import demo
 from factcheck.cli.lint import lint
 from factcheck.cli.snapshots import snapshots
@@ -19,6 +20,7 @@ from factcheck.version import __version__
 @click.version_option(__version__, prog_name="factcheck")
 def main() -> None:
     """Check that every cited source works and still says what the claim quotes."""
+    route_library_logs()
 
 
 for command in (verify, lint, demo, snapshots):

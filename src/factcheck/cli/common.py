@@ -3,6 +3,7 @@ the core and writing its report."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -17,11 +18,33 @@ from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, Factc
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import ClaimFile, Report, VerifyOptions
 from factcheck.report import Format
+from factcheck.text import safe_block, safe_line
 
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
-    click.echo(message, err=True)
+    """Print `message` on stderr, made inert (it may quote a claim file), and exit."""
+    click.echo(safe_block(message), err=True)
     sys.exit(int(status))
+
+
+class _InertLog(logging.Handler):
+    """Library log records (warnings and worse) on stderr, each on one line made inert:
+    their text can come from a page or a file."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record whose arguments do not format
+            message = str(record.msg)
+        sys.stderr.write(f"factcheck: {record.name}: {safe_line(message)}\n")
+
+
+def route_library_logs() -> None:
+    """Send every library's log records through `safe_line` to stderr (once per process),
+    in place of logging's last-resort handler that printed them raw."""
+    root = logging.getLogger()
+    if not any(isinstance(handler, _InertLog) for handler in root.handlers):
+        root.addHandler(_InertLog(logging.WARNING))
 
 
 def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:

@@ -11,6 +11,7 @@ import click
 
 from factcheck.cli.common import fail
 from factcheck.exitcodes import ExitStatus
+from factcheck.text import safe_line
 
 if TYPE_CHECKING:
     from factcheck.evidence.store import Snapshot, SnapshotStore
@@ -45,12 +46,14 @@ def snapshots_list(url: str | None, store: str | None) -> None:
         _list_urls(found)
         return
     if not found:
-        fail(f"no snapshot of {_printable(url)} in {folder}", ExitStatus.FAILED)
+        fail(f"no snapshot of {safe_line(url)} in {folder}", ExitStatus.FAILED)
     for s in found:
         where = f"{s.warc_file}@{s.warc_offset}" if s.warc_file else "(no body kept)"
         click.echo(
-            f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
-            f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}"
+            safe_line(
+                f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
+                f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}"
+            )
         )
 
 
@@ -63,7 +66,7 @@ def _list_urls(found: list[Snapshot]) -> None:
         latest[s.url] = (count + 1, s if s.last_seen_at >= previous.last_seen_at else previous)
     click.echo(f"{'snapshots':>9}  {'last seen':<20}  {'outcome':<7}  url")
     for url, (count, s) in sorted(latest.items()):
-        click.echo(f"{count:>9}  {s.last_seen_at:<20}  {s.outcome:<7}  {_printable(url)}")
+        click.echo(f"{count:>9}  {s.last_seen_at:<20}  {s.outcome:<7}  {safe_line(url)}")
 
 
 @contextmanager
@@ -109,7 +112,7 @@ def snapshots_export(warc: str, url: str | None, store: str | None) -> None:
     with reading_store(store) as (folder, snapshot_store):
         key = strip_fragment(url) if url else None
         if url and not snapshot_store.history(key):
-            fail(f"no snapshot of {_printable(url)} in {folder}", ExitStatus.FAILED)
+            fail(f"no snapshot of {safe_line(url)} in {folder}", ExitStatus.FAILED)
         try:
             count = snapshot_store.export_warc(warc, key)
         except OSError as exc:
@@ -117,10 +120,4 @@ def snapshots_export(warc: str, url: str | None, store: str | None) -> None:
                 f"factcheck: --warc {warc}: cannot write: {(exc.strerror or str(exc)).lower()}",
                 ExitStatus.INVALID_INPUT,
             )
-    click.echo(f"{count} snapshots written to {warc}", err=True)
-
-
-def _printable(text: str) -> str:
-    """`text` with control characters shown as escapes: a stored URL came from a claim file
-    and must not move the cursor or write a CI command."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    click.echo(safe_line(f"{count} snapshots written to {warc}"), err=True)

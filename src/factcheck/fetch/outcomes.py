@@ -17,6 +17,7 @@ from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 from factcheck.fetch.guard import BlockedAddressError
+from factcheck.text import safe_line
 
 BLOCKED_CODES = frozenset({401, 403, 429, 999})
 RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
@@ -108,8 +109,8 @@ def _decoded_fields(raw: list[tuple[bytes, bytes]], encoding: str) -> dict[str, 
 
 def reason_phrase(status: int, sent: str | None) -> str:
     """The reason phrase the server sent (ASCII only), else the standard one for `status`."""
-    if sent:
-        return sent.encode("ascii", "ignore").decode("ascii")
+    if sent:  # made inert: an escape sequence here would reach the terminal
+        return safe_line(sent.encode("ascii", "ignore").decode("ascii"))
     try:
         return HTTPStatus(status).phrase
     except ValueError:

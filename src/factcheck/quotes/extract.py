@@ -9,7 +9,6 @@ PDF: pages in order, line-end hyphenation joined ("imple-\\nmentation" is "imple
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -36,7 +35,6 @@ _Q_CLOSE = re.compile(r"</q\s*>", re.I)
 _DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg")
 _HIDDEN = '[hidden], input[type=hidden], [style*="display:none"], [style*="display: none"]'
 _FOOTNOTE_LINK = 'sup > a[href^="#"]'
-_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010]\n\s*(\S)")
 
 
 class UnreadableContentError(Exception):
@@ -118,20 +116,10 @@ def _tidy(text: str) -> str:
 
 
 def pdf_text(body: bytes) -> str:
-    """Text of a PDF, pages in order, words broken at line ends joined again."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Text of a PDF (quotes/pdf.py); refuses (UnreadableContentError) what it cannot read."""
+    from factcheck.quotes.pdf import UnreadablePDF, read_pdf
 
     try:
-        reader = PdfReader(io.BytesIO(body))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UnreadableContentError(f"unreadable PDF: {exc}") from exc
-    return "\n\n".join(_LINE_END_HYPHEN.sub(_join_hyphenated, page) for page in pages)
-
-
-def _join_hyphenated(found: re.Match[str]) -> str:
-    """ "imple-|mentation" is one word; "counter-|"extremism"" and "Sino-|American" keep
-    their hyphen (a line end inside a compound is not a space either)."""
-    before, after = found.group(1), found.group(2)
-    return before + after if after.islower() else f"{before}-{after}"
+        return read_pdf(body)
+    except UnreadablePDF as exc:
+        raise UnreadableContentError(str(exc)) from exc

@@ -11,6 +11,7 @@ import os
 
 from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
 from factcheck.report import status_label
+from factcheck.text import safe_line
 
 LEVELS = {
     CitationStatus.BLOCKED: "warning",
@@ -40,13 +41,13 @@ def annotation(claim: ClaimResult, result: CitationResult, strict: bool = False)
     if strict and status is CitationStatus.BLOCKED:
         level = "error"
     props = {
-        "file": repo_path(claim.claim.file),
+        "file": safe_line(repo_path(claim.claim.file)),
         "line": str(result.citation.line or claim.claim.line or 1),
-        "title": f"{claim.claim.id}: {status_label(status)}",
+        "title": f"{safe_line(claim.claim.id)}: {status_label(status)}",
     }
-    message = f"{result.citation.url}: {result.reason}"
+    message = safe_line(f"{result.citation.url}: {result.reason}")
     if result.suggestion:
-        message += f"\nfix: {result.suggestion}"
+        message += f"\nfix: {safe_line(result.suggestion)}"
     prop_text = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
     return f"::{level} {prop_text}::{escape_data(message)}"
 

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
 from factcheck.report import FileSection, sections
+from factcheck.text import safe_block, safe_line
 
 SKIPPED = (CitationStatus.BLOCKED, CitationStatus.NOT_CHECKED)
 
@@ -26,10 +27,10 @@ def render(report: Report) -> str:
 
 
 def _suite(section: FileSection) -> ET.Element:
-    suite = ET.Element("testsuite", name=section.path)
+    suite = ET.Element("testsuite", name=safe_line(section.path))
     if section.title:
         properties = ET.SubElement(suite, "properties")
-        ET.SubElement(properties, "property", name="title", value=section.title)
+        ET.SubElement(properties, "property", name="title", value=safe_line(section.title))
     cases = [_case(claim, result) for claim in section.claims for result in claim.citations]
     suite.extend(cases)
     suite.set("tests", str(len(cases)))
@@ -39,22 +40,25 @@ def _suite(section: FileSection) -> ET.Element:
 
 
 def _case(claim: ClaimResult, result: CitationResult) -> ET.Element:
+    """One citation's testcase. Every text from a claim file or a page is made inert
+    (`safe_line`): a control character would make the document invalid XML, and CI systems
+    print these messages in their logs."""
+    claim_id, reason = safe_line(claim.claim.id), safe_line(result.reason)
     case = ET.Element(
         "testcase",
-        classname=claim.claim.id,
-        name=f"{claim.claim.id}: {result.citation.url}",
-        file=claim.claim.file,
+        classname=claim_id,
+        name=f"{claim_id}: {safe_line(result.citation.url)}",
+        file=safe_line(claim.claim.file),
     )
     if result.citation.line:
         case.set("line", str(result.citation.line))
+    fix = f"fix: {safe_line(result.suggestion)}" if result.suggestion else ""
     if result.status in SKIPPED:
-        ET.SubElement(case, "skipped", message=result.reason)
+        ET.SubElement(case, "skipped", message=reason)
     elif result.status.fails():
         kind = "error" if result.status is CitationStatus.ERROR else "failure"
-        outcome = ET.SubElement(case, kind, type=result.status.value, message=result.reason)
-        outcome.text = "\n".join(
-            filter(None, [result.reason, result.suggestion and f"fix: {result.suggestion}"])
-        )
+        outcome = ET.SubElement(case, kind, type=result.status.value, message=reason)
+        outcome.text = safe_block("\n".join(filter(None, [reason, fix])))
     elif result.suggestion:
-        ET.SubElement(case, "system-out").text = f"{result.reason}\nfix: {result.suggestion}"
+        ET.SubElement(case, "system-out").text = f"{reason}\n{fix}"
     return case

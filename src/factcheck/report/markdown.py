@@ -20,7 +20,7 @@ from factcheck.models import (
 )
 from factcheck.report import FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
-from factcheck.text import shorten
+from factcheck.text import safe_line, shorten
 
 ICONS = {
     CitationStatus.OK: "✅",
@@ -123,7 +123,7 @@ def altered_pair(quote: QuoteResult) -> str:
 
 def escape(text: str) -> str:
     """Plain text made safe for a markdown table cell: markup characters escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", _SPACE.sub(" ", text))
+    return _SPECIAL.sub(r"\\\1", safe_line(_SPACE.sub(" ", text)))
 
 
 def link(text: str, url: str | None, escaped: bool = False) -> str:

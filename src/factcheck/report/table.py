@@ -21,7 +21,7 @@ from factcheck.models import (
 )
 from factcheck.report import status_label
 from factcheck.report.diff import diff_parts
-from factcheck.text import shorten
+from factcheck.text import safe_line, shorten
 
 WIDTH = 100
 STATUS_WIDTH = 13  # "quote altered"
@@ -49,7 +49,7 @@ def render(report: Report, *, colour: bool = False) -> str:
 def _claim(claim: ClaimResult, colour: bool) -> str:
     verdict = _style(claim.verdict.value, VERDICT_COLOURS[claim.verdict], colour, bold=True)
     lines = [
-        f"{claim.claim.id}  {verdict}",
+        f"{safe_line(claim.claim.id)}  {verdict}",
         INDENT + shorten(claim.claim.claim, WIDTH - len(INDENT)),
     ]
     for result in claim.citations:
@@ -91,14 +91,15 @@ def _diff_line(diff: str, colour: bool) -> str:
     )
     out = []
     for i, part in enumerate(parts):
+        text = safe_line(part.text)
         if part.kind == "same":
-            out.append(_context(part.text, room, first=i == 0, last=i == len(parts) - 1))
+            out.append(_context(text, room, first=i == 0, last=i == len(parts) - 1))
         elif not colour:
-            out.append(f"[-{part.text}-]" if part.kind == "removed" else f"{{+{part.text}+}}")
+            out.append(f"[-{text}-]" if part.kind == "removed" else f"{{+{text}+}}")
         elif part.kind == "removed":
-            out.append(click.style(part.text, fg="red", strikethrough=True))
+            out.append(click.style(text, fg="red", strikethrough=True))
         else:
-            out.append(click.style(part.text, fg="green", underline=True))
+            out.append(click.style(text, fg="green", underline=True))
     return "words: " + "".join(out)
 
 
