@@ -1,6 +1,7 @@
 """The command line: parse options, call the library core, render, set the exit code.
 
-One module per command (`verify`, `lint`, `demo`, `snapshots`), what they share in `common`.
+One module per command (`verify`, `lint`, `demo`, `snapshots`, `init`, `add`), what they
+share in `common` (and `drafting`, for `init` and `add`).
 The top of the pipeline: may import every stage, and nothing imports it.
 """
 
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import click
 
+from factcheck.cli.add import add
 from factcheck.cli.common import route_library_logs
 from factcheck.cli.demo import demo
+from factcheck.cli.init import init
 from factcheck.cli.lint import lint
 from factcheck.cli.snapshots import snapshots
 from factcheck.cli.verify import verify
@@ -23,7 +26,7 @@ def main() -> None:
     route_library_logs()
 
 
-for command in (verify, lint, demo, snapshots):
+for command in (verify, lint, init, add, demo, snapshots):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -1,0 +1,99 @@
+"""What `init` and `add` share: the network options of a draft, running its core, and
+writing a claim file whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from factcheck.cli.common import fail
+from factcheck.exitcodes import ExitStatus
+from factcheck.models import VerifyOptions
+
+T = TypeVar("T")
+DEFAULT_ARCHIVE = "https://web.archive.org"
+
+
+def draft_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a command that fetches cited pages (as `verify` names them)."""
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return command
+
+
+_OPTIONS = (
+    click.option(
+        "--archive",
+        is_flag=True,
+        help="Ask the Internet Archive's Save Page Now for each page whose quotes were found; "
+        "write the capture as archive_url (a failure is a comment).",
+    ),
+    click.option(
+        "--archive-endpoint",
+        default=DEFAULT_ARCHIVE,
+        show_default=True,
+        help="Wayback Machine base URL (Save Page Now is {endpoint}/save/URL).",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=20.0,
+        show_default=True,
+        help="Seconds per request (connect, read); a request's total deadline is 3x.",
+    ),
+    click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Allow loopback, private and link-local addresses (refused by default).",
+    ),
+    click.option(
+        "--allow-host",
+        "allow_hosts",
+        multiple=True,
+        metavar="HOST[:PORT]",
+        help="Let this one host (and port) past the address guard; repeatable.",
+    ),
+    click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL))."),
+)
+
+
+def fetch_settings(
+    timeout: float, allow_private: bool, allow_hosts: tuple[str, ...], user_agent: str | None
+) -> VerifyOptions:
+    """The fetcher's options: verify's defaults (limits per host, retries) and these."""
+    return VerifyOptions(
+        timeout=timeout,
+        allow_private=allow_private,
+        allow_hosts=frozenset(allow_hosts),
+        user_agent=user_agent,
+    )
+
+
+def run(core: Coroutine[Any, Any, T]) -> T:
+    """Run a draft's core; Ctrl-C ends the command with 130 and nothing written."""
+    import asyncio
+
+    try:
+        return asyncio.run(core)
+    except KeyboardInterrupt:
+        fail("factcheck: interrupted; nothing written", ExitStatus.INTERRUPTED)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file beside it: a reader (or a crash)
+    sees the old file or the new one, never half of one."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
