@@ -181,14 +181,29 @@ def cpu_seconds(pid: int) -> float:
 
 
 def measure(command: list[str], cwd: Path, stem: str, timeout: float) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in KiB and exit code of one run of `command`.
+    """Wall seconds, peak memory in KiB and exit code of one run of `command` (see usage)."""
+    used = usage(command, cwd, stem, timeout)
+    return used.seconds, used.peak_kib, used.returncode
+
+
+@dataclass(frozen=True)
+class Usage:
+    seconds: float  # wall, from spawn to exit
+    cpu: float  # user + system seconds of the child and every descendant it waited for
+    peak_kib: int
+    returncode: int
+
+
+def usage(command: list[str], cwd: Path, stem: str, timeout: float) -> Usage:
+    """Wall and CPU seconds, peak memory in KiB and exit code of one run of `command`.
 
     The peak is the larger of two figures: `os.wait4`'s RSS for this one child
     (RUSAGE_CHILDREN would be the maximum over every child this runner ever had), which is
     the largest single process of its tree; and the largest sum of the PSS of the child and
     its descendants (factcheck's workers), sampled every 50 ms: PSS counts a page a worker
     still shares with its parent once, split between them, where a sum of RSS would count
-    it twice. Output goes to files, so no pipe can fill and stall.
+    it twice. The CPU is `os.wait4`'s, which includes the workers the child waited for.
+    Output goes to files, so no pipe can fill and stall.
     """
     with open(cwd / f"{stem}.stdout", "wb") as out, open(cwd / f"{stem}.stderr", "wb") as err:
         start = time.perf_counter()
@@ -196,12 +211,13 @@ def measure(command: list[str], cwd: Path, stem: str, timeout: float) -> tuple[f
         killer = threading.Timer(timeout, process.kill)
         killer.start()
         sampler = TreeMemory(process.pid)
-        _, status, usage = os.wait4(process.pid, 0)
+        _, status, used = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         killer.cancel()
         tree_peak = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped above, tell Popen
-    return seconds, max(usage.ru_maxrss, tree_peak), process.returncode
+    cpu = used.ru_utime + used.ru_stime
+    return Usage(seconds, cpu, max(used.ru_maxrss, tree_peak), process.returncode)
 
 
 class TreeMemory:

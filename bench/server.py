@@ -6,6 +6,11 @@ clients see H distinct hosts and apply their per-host limits. Every answer to
 returns the page from `pages.render`. Prints `READY <port>` on stdout once listening.
 
     python bench/server.py --hosts 20 --latency-ms 50 --page-kib 60
+
+With `--spec FILE` (written by `web.py`), each host has a latency of its own and each page a
+size of its own, every page carries an ETag and a Last-Modified, a conditional request that
+matches gets a 304, and `GET /__stats` answers (and resets) the requests seen since the last
+call: per request its host, start and end (wall clock), and whether it was a 304.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import socket
 import sys
+import time
+from pathlib import Path
 
 from pages import render
 
@@ -34,15 +42,18 @@ class PageServer(asyncio.Protocol):
     The latency is a `call_later` timer, so a waiting request costs no task and no CPU.
     """
 
-    def __init__(self, latency: float, page_bytes: int) -> None:
+    def __init__(self, latency: float, page_bytes: int, spec: WebSpec | None = None) -> None:
         self.latency = latency
         self.page_bytes = page_bytes
+        self.spec = spec
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
+        self.host = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.host = transport.get_extra_info("sockname")[0]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -52,20 +63,32 @@ class PageServer(asyncio.Protocol):
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
             head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
             loop = asyncio.get_running_loop()
-            loop.call_later(self.latency, self.respond, head)
+            if self.spec is None:
+                loop.call_later(self.latency, self.respond, head)
+            else:
+                stats = head.startswith(b"GET /__stats ")
+                latency = 0.0 if stats else self.spec.latency.get(self.host, self.latency)
+                loop.call_later(latency, self.respond, head, time.time())
 
-    def respond(self, head: bytes) -> None:
+    def respond(self, head: bytes, started: float = 0.0) -> None:
         if self.transport is None or self.transport.is_closing():
             return
         request_line, *header_lines = head.decode("latin-1").split("\r\n")
         method, target, version = (request_line.split(" ") + ["", "", ""])[:3]
-        close = version == "HTTP/1.0" or any(
-            line.lower().replace(" ", "") == "connection:close" for line in header_lines
-        )
-        status, body = self.page(target)
+        lowered = [line.lower().replace(" ", "") for line in header_lines]
+        close = version == "HTTP/1.0" or "connection:close" in lowered
+        extra = ""
+        if self.spec is not None:
+            if target == "/__stats":
+                status, body = "200 OK", self.spec.take_stats()
+            else:
+                status, body, extra = self.spec.answer(target, lowered)
+                self.spec.seen(self.host, started, status)
+        else:
+            status, body = self.page(target)
         headers = (
             f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}"
             f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n"
         ).encode()
         self.transport.write(headers if method == "HEAD" else headers + body)
@@ -79,19 +102,56 @@ class PageServer(asyncio.Protocol):
         return "200 OK", render(int(page_id), self.page_bytes)
 
 
+class WebSpec:
+    """The `web` scenario's hosts and pages (from web.py's spec file), and what was asked."""
+
+    LAST_MODIFIED = "Wed, 01 Jul 2026 12:00:00 GMT"
+
+    def __init__(self, path: Path) -> None:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        pairs = zip(spec["hosts"], spec["latency_ms"], strict=True)
+        self.latency = {host: ms / 1000 for host, ms in pairs}
+        self.page_bytes: list[int] = spec["page_bytes"]
+        self.events: list[tuple[str, float, float, bool]] = []
+
+    def answer(self, target: str, lowered: list[str]) -> tuple[str, bytes, str]:
+        """Status, body and validator headers for `target`; a 304 when the request's
+        If-None-Match or If-Modified-Since matches the page's."""
+        prefix, _, page_id = target.partition("/page/")
+        if prefix or not page_id.isdigit() or int(page_id) >= len(self.page_bytes):
+            return "404 Not Found", b"<!DOCTYPE html><title>Not found</title>\n", ""
+        size = self.page_bytes[int(page_id)]
+        etag = f'"{page_id}-{size}"'
+        validators = f"ETag: {etag}\r\nLast-Modified: {self.LAST_MODIFIED}\r\n"
+        if f"if-none-match:{etag}" in lowered or (
+            f"if-modified-since:{self.LAST_MODIFIED.lower().replace(' ', '')}" in lowered
+        ):
+            return "304 Not Modified", b"", validators
+        return "200 OK", render(int(page_id), size), validators
+
+    def seen(self, host: str, started: float, status: str) -> None:
+        self.events.append((host, started, time.time(), status.startswith("304")))
+
+    def take_stats(self) -> bytes:
+        events, self.events = self.events, []
+        return json.dumps({"events": events}).encode()
+
+
 def free_port(address: str) -> int:
     with socket.socket() as sock:
         sock.bind((address, 0))
         return int(sock.getsockname()[1])
 
 
-async def serve(hosts: int, port: int, latency: float, page_bytes: int) -> None:
+async def serve(
+    hosts: int, port: int, latency: float, page_bytes: int, spec: WebSpec | None = None
+) -> None:
     loop = asyncio.get_running_loop()
     addresses = host_addresses(hosts)
     port = port or free_port(addresses[0])
     servers = [
         await loop.create_server(
-            lambda: PageServer(latency, page_bytes), address, port, backlog=4096
+            lambda: PageServer(latency, page_bytes, spec), address, port, backlog=4096
         )
         for address in addresses
     ]
@@ -109,7 +169,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0: pick a free port")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--page-kib", type=float, default=60.0)
+    parser.add_argument("--spec", type=Path, help="the web scenario's hosts and pages (web.py)")
     args = parser.parse_args(argv)
+    spec = WebSpec(args.spec) if args.spec else None
     try:
         import uvloop  # optional: a faster event loop when installed
 
@@ -117,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError:
         run = asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        run(serve(args.hosts, args.port, args.latency_ms / 1000, int(args.page_kib * 1024)))
+        run(serve(args.hosts, args.port, args.latency_ms / 1000, int(args.page_kib * 1024), spec))
 
 
 if __name__ == "__main__":
