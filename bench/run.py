@@ -194,7 +194,9 @@ class Usage:
     returncode: int
 
 
-def usage(command: list[str], cwd: Path, stem: str, timeout: float) -> Usage:
+def usage(
+    command: list[str], cwd: Path, stem: str, timeout: float, env: dict[str, str] | None = None
+) -> Usage:
     """Wall and CPU seconds, peak memory in KiB and exit code of one run of `command`.
 
     The peak is the larger of two figures: `os.wait4`'s RSS for this one child
@@ -203,11 +205,11 @@ def usage(command: list[str], cwd: Path, stem: str, timeout: float) -> Usage:
     its descendants (factcheck's workers), sampled every 50 ms: PSS counts a page a worker
     still shares with its parent once, split between them, where a sum of RSS would count
     it twice. The CPU is `os.wait4`'s, which includes the workers the child waited for.
-    Output goes to files, so no pipe can fill and stall.
+    Output goes to files, so no pipe can fill and stall. `env`: the child's environment.
     """
     with open(cwd / f"{stem}.stdout", "wb") as out, open(cwd / f"{stem}.stderr", "wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=env)
         killer = threading.Timer(timeout, process.kill)
         killer.start()
         sampler = TreeMemory(process.pid)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import statistics
@@ -174,10 +175,15 @@ def server_events(port: int, address: str) -> list[tuple[str, float, float, bool
     return events
 
 
-def timed(name: str, command: list[str], s: Scenario, f: Files, port: int, timeout: float) -> Run:
+def timed(
+    name: str, command: list[str], s: Scenario, f: Files, port: int, args: argparse.Namespace
+) -> Run:
     server_events(port, s.addresses[0])  # forget anything earlier
     spawned = time.time()
-    used = usage(command, f.work, name.replace(" ", "-"), timeout)  # stdout, stderr there
+    env = None
+    if name.startswith("factcheck@"):  # another version's source first on the path
+        env = {**os.environ, "PYTHONPATH": args.compare_src}
+    used = usage(command, f.work, name.replace(" ", "-"), args.timeout, env)
     check = factcheck_outcome if name.startswith("factcheck") else lychee_outcome
     outcome = check(s, f, used.returncode)
     events = server_events(port, s.addresses[0])
@@ -203,17 +209,14 @@ def tool_runs(tool: str, s: Scenario, f: Files, port: int, args: argparse.Namesp
     if tool == "lychee":
         (f.work / ".lycheecache").unlink(missing_ok=True)
         command = lychee_command(s, f)
-        return [timed(f"lychee {phase}", command, s, f, port, args.timeout)
+        return [timed(f"lychee {phase}", command, s, f, port, args)
                 for phase in ("cold", "warm --cache")]  # fmt: skip
     shutil.rmtree(f.work / ".factcheck", ignore_errors=True)
-    runs = [
-        timed("factcheck cold", factcheck_command(s, f, extra), s, f, port, args.timeout),
-        timed("factcheck warm", factcheck_command(s, f, extra), s, f, port, args.timeout),
-    ]
+    command = factcheck_command(s, f, extra)
+    runs = [timed(f"{tool} {phase}", command, s, f, port, args) for phase in ("cold", "warm")]
     if args.max_age:
         command = factcheck_command(s, f, (*extra, "--max-age", args.max_age))
-        runs.append(timed(f"factcheck warm --max-age {args.max_age}", command, s, f, port,
-                          args.timeout))  # fmt: skip
+        runs.append(timed(f"{tool} warm --max-age {args.max_age}", command, s, f, port, args))
     return runs
 
 
@@ -253,6 +256,7 @@ def summary_table(s: Scenario, runs: dict[str, list[Run]]) -> str:
 def ratios(runs: dict[str, list[Run]]) -> list[str]:
     """Ratios of medians, and per round (the runs of one round ran side by side)."""
     pairs = [("factcheck cold", "lychee cold"), ("factcheck warm", "factcheck cold")]
+    pairs += [("factcheck cold", "factcheck@src cold"), ("factcheck@src cold", "lychee cold")]
     pairs += [(name, "lychee cold") for name in runs if "--max-age" in name]
     lines = []
     for a, b in pairs:
@@ -343,6 +347,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--per-host", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=("factcheck", "lychee"), action="append")
+    parser.add_argument("--compare-src", help="also time factcheck from this src/ folder "
+                        "(PYTHONPATH), as factcheck@src, alternating with the others")  # fmt: skip
     parser.add_argument("--max-age", help="also time a warm factcheck run with --max-age")
     parser.add_argument("--factcheck-args", default="", help="extra options for factcheck")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
@@ -367,6 +373,8 @@ def start_server(s: Scenario, spec: Path) -> tuple[subprocess.Popen[str], int]:
 def benchmark(args: argparse.Namespace, work: Path) -> None:
     s = make_scenario(args)
     tools = args.only or ["factcheck", "lychee"]
+    if args.compare_src:
+        tools.insert(1, "factcheck@src")
     compile_bytecode()
     # The spec does not depend on the port: write it first, then the files with the port.
     spec = write_files(s, 0, work).spec
@@ -379,7 +387,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> None:
                 for run in tool_runs(tool, s, f, port, args):
                     runs[run.name].append(run)
         print("\n" + summary_table(s, runs) + "\n")
-        for name in ("factcheck cold", "lychee cold"):
+        for name in ("factcheck cold", "factcheck@src cold", "lychee cold"):
             if name in runs:
                 print(timeline_table(s, runs[name][-1]) + "\n", flush=True)
     finally:

@@ -190,6 +190,8 @@ class VerifyOptions:
     store: str | None = None  # snapshot store folder; None keeps no evidence
     offline: bool = False  # judge the latest stored snapshots, no network
     find_archive: bool = False  # look up the Internet Archive for failing citations
+    # seconds: a citation verified ok this recently is reported from the store, not fetched
+    max_age: float | None = None
     archive_endpoint: str = "https://web.archive.org"
     render: str = "auto"  # "auto", "always" or "never": when to look at a page in Chromium
     render_timeout: float = 15.0  # seconds for one page to load and settle in the browser

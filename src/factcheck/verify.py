@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from factcheck.checking import Checked, Progress, check_citations
 from factcheck.errors import NetworkUnreachableError
+from factcheck.evidence.verdicts import recent_verdicts
 from factcheck.models import (
     Citation,
     CitationResult,
@@ -39,18 +40,34 @@ def verify(
 
     With `options.workers` above 1, a run with enough URLs on enough hosts is split between
     worker processes, each checking the URLs of its own share of the hosts (workers.py).
+    With `options.max_age`, citations verified ok that recently are reported from the store
+    without a request (evidence/verdicts.py).
     """
     options = options or VerifyOptions()
     started = time.monotonic()
     citations = cited(files)
-    shares = plan_shares(citations, options.workers)
-    with _young_collections_rarer():
-        if len(shares) < 2 or not can_fork():
-            checked = asyncio.run(check_citations(citations, options, progress))
-        else:
-            checked = check_in_workers(citations, shares, options, progress)
-    refuse_if_unreachable(checked, options)
+    reused = recent_verdicts(citations, options)
+    live = [c for i, c in enumerate(citations) if i not in reused]
+    checked = Checked([], False)
+    if live:
+        shares = plan_shares(live, options.workers)
+        with _young_collections_rarer():
+            if len(shares) < 2 or not can_fork():
+                checked = asyncio.run(check_citations(live, options, progress))
+            else:
+                checked = check_in_workers(live, shares, options, progress)
+    checked = refuse_if_unreachable(with_reused(checked, reused, len(citations)), options)
     return assemble(files, citations, checked, options, started)
+
+
+def with_reused(checked: Checked, reused: dict[int, CitationResult], total: int) -> Checked:
+    """The results of all `total` citations: `reused` (index -> result) where given, the
+    results of `checked` (those checked live, in order) everywhere else."""
+    if not reused:
+        return checked
+    live = iter(checked.results)
+    results = [reused[i] if i in reused else next(live) for i in range(total)]
+    return Checked(results, checked.interrupted, checked.unreachable)
 
 
 @contextmanager
@@ -76,7 +93,10 @@ async def verify_async(
     """The async core of `verify`, for callers that already run an event loop."""
     started = time.monotonic()
     citations = cited(files)
-    checked = refuse_if_unreachable(await check_citations(citations, options, progress), options)
+    reused = recent_verdicts(citations, options)
+    live = [c for i, c in enumerate(citations) if i not in reused]
+    checked = await check_citations(live, options, progress) if live else Checked([], False)
+    checked = refuse_if_unreachable(with_reused(checked, reused, len(citations)), options)
     return assemble(files, citations, checked, options, started)
 
 

@@ -11,6 +11,7 @@ arrive in the same pull request as the claims, and the guard is what protects CI
     retries = 2
     max_retry_after = 60
     store = ".factcheck"          # the snapshot store, relative to this file
+    max_age = "1d"
 
     [headers."www.ft.com"]
     Cookie = "session=..."
@@ -18,7 +19,8 @@ arrive in the same pull request as the claims, and the guard is what protects CI
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,12 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "max_bytes": (int,),
     "strict": (bool,),
     "store": (str,),
+    "max_age": (str,),
 }
+# settings written as text and read into the value VerifyOptions takes
+CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhdw])+")
 
 # the least value that lets a run work (a concurrency of 0 would wait forever)
 MINIMUM: dict[str, float] = {
@@ -114,7 +121,25 @@ def load_config(path: Path | None = None, folder: Path | None = None) -> Config:
     headers = _headers(path, data.pop("headers", {}))
     for key, value in data.items():
         _check(path, key, value)
+    for key, convert in CONVERT.items():
+        if key in data:
+            try:
+                data[key] = convert(data[key])
+            except ValueError as exc:
+                raise ConfigError(f"{path}: {key}: {exc}") from None
     return Config(path, data, headers)
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration such as `1d`, `12h`, `90m`, `1h30m` or `45s` (`m` is minutes,
+    `w` weeks); ValueError for anything else."""
+    compact = text.strip().lower()
+    if not _DURATION.fullmatch(compact):
+        raise ValueError(
+            f"not a duration: {text!r} (a number and a unit, s, m, h, d or w: 1d, 12h, 30m)"
+        )
+    pairs = re.findall(r"(\d+(?:\.\d+)?)([smhdw])", compact)
+    return sum(float(number) * DURATION_UNITS[unit] for number, unit in pairs)
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -122,6 +122,13 @@ from factcheck.report import Format
     help="Re-check against the latest stored snapshots, without any network.",
 )
 @click.option(
+    "--max-age",
+    metavar="DURATION",
+    callback=lambda ctx, param, value: _duration(value),
+    help="Report a citation verified ok within DURATION (1d, 12h, 30m) from the snapshot "
+    "store, without a request; anything not ok then is checked again. Default: none.",
+)
+@click.option(
     "--find-archive",
     is_flag=True,
     help="Ask the Internet Archive for broken "
@@ -150,6 +157,7 @@ def verify(
     offline: bool,
     find_archive: bool,
     archive_endpoint: str,
+    max_age: float | None,
     **network: Any,
 ) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
@@ -177,11 +185,24 @@ def verify(
         **store_settings(store, no_store, offline, config),
         find_archive=find_archive,
         archive_endpoint=archive_endpoint,
+        max_age=max_age,
     )
     options = network_settings(options, config, **network)
     report = run_verify(files, options)
     emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, options.strict)))
+
+
+def _duration(value: str | None) -> float | None:
+    """--max-age's seconds (None when not given); a usage error (exit 2) when not a duration."""
+    from factcheck.claims.config import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def network_settings(

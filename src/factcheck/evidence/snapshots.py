@@ -19,6 +19,7 @@ from typing import Protocol
 
 from factcheck.evidence import drift, quote_cache, wayback
 from factcheck.evidence.store import Snapshot, SnapshotStore, StoreShare
+from factcheck.evidence.verdicts import encode_ok, verdict_key
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
 from factcheck.quotes.pagecheck import PageCheck, check_page
@@ -137,6 +138,7 @@ class Evidence:
         self.store = store
         self.snapshots = SnapshotFetcher(fetcher, store, options.offline) if store else None
         self.source: Fetches = self.snapshots or fetcher
+        self.forget: list[str] = []  # keys of verdicts not ok: forgotten if the network was up
 
     def check_page(
         self, url: str, fetched: FetchResult, quote_sets: list[tuple[str, ...]]
@@ -156,7 +158,8 @@ class Evidence:
     async def review(
         self, citation: Citation, result: CitationResult, page: PageFn
     ) -> CitationResult:
-        """`result` dated by its snapshot, with drift noted and quote checks kept."""
+        """`result` dated by its snapshot, with drift noted, quote checks and the verdict
+        kept (an `ok` one for reuse within --max-age, any other forgets the last)."""
         if self.snapshots is not None and self.store is not None:
             key = strip_fragment(result.checked_url or citation.url)
             snapshot = self.snapshots.used.get(key)
@@ -167,7 +170,20 @@ class Evidence:
             result = await wayback.rescue(
                 citation, result, page, self.fetcher, self.options.archive_endpoint, when
             )
+        if self.store is not None and not self.options.offline:
+            self._keep_verdict(citation, result)
         return result
+
+    def _keep_verdict(self, citation: Citation, result: CitationResult) -> None:
+        """Keep an `ok` verdict now (its page was read); forget the last verdict of any other
+        citation once the run is known to have reached the network (`network_reachable`):
+        a run that finds the network down leaves the store as it was."""
+        assert self.store is not None
+        key, kept = verdict_key(citation, self.options), encode_ok(result)
+        if kept is None:
+            self.forget.append(key)
+        else:
+            self.store.record_verdict(key, kept)
 
     def _with_snapshot(
         self, result: CitationResult, snapshot: Snapshot, key: str
@@ -198,6 +214,10 @@ class Evidence:
         """The run reached the network: its failures before any answer are real, keep them."""
         if self.snapshots is not None:
             self.snapshots.keep_network_failures()
+        if self.store is not None:
+            for key in self.forget:
+                self.store.record_verdict(key, None)
+        self.forget.clear()
 
     def close(self) -> None:
         if self.store is not None:

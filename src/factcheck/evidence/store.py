@@ -33,6 +33,7 @@ from factcheck.evidence.store_writer import (
     QuoteResults,
     Seen,
     StoreWriter,
+    Verdict,
     gzip_member,
     warcinfo_record,
 )
@@ -81,6 +82,11 @@ CREATE TABLE IF NOT EXISTS quote_results (
     quote TEXT NOT NULL,
     result TEXT NOT NULL,
     PRIMARY KEY (content_hash, link, media_type, charset, matcher, quote)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS verdicts (
+    key TEXT PRIMARY KEY,
+    checked_at REAL NOT NULL,
+    result TEXT NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -506,6 +512,11 @@ class SnapshotStore:
             self._writer_thread().put(
                 Checks(self.run_id, url, snapshot_id, utc_now(), tuple(statuses))
             )
+
+    def record_verdict(self, key: str, result: str | None) -> None:
+        """Keep a citation's `ok` verdict (`result`, as verdicts.encode_ok gives it) under
+        `key`, checked now; None forgets the key's verdict (it is not ok any more)."""
+        self._writer_thread().put(Verdict(key, time.time(), result))
 
     def keep_quote_results(self, page: PageKey, results: list[tuple[str, str]]) -> None:
         """Queue (quote, QuoteResult JSON) pairs checked against `page`, for later runs."""

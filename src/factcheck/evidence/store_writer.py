@@ -74,6 +74,8 @@ _RESULT = (
     " (content_hash, link, media_type, charset, matcher, quote, result)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+_VERDICT = "INSERT OR REPLACE INTO verdicts (key, checked_at, result) VALUES (?, ?, ?)"
+_FORGET = "DELETE FROM verdicts WHERE key = ?"
 # Results of other matcher versions are never read again: dropped once per run.
 _PRUNE = "DELETE FROM quote_results WHERE matcher != ?"
 
@@ -118,6 +120,16 @@ class QuoteResults:
     results: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A citation's verdict (evidence/verdicts.py): its kept `ok` result, or None to forget
+    an earlier one."""
+
+    key: str
+    checked_at: float
+    result: str | None
+
+
 @dataclass
 class Barrier:
     """Set once every operation queued before it is on disk (or the writer has failed)."""
@@ -125,7 +137,7 @@ class Barrier:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-Operation = NewSnapshot | Seen | Checks | QuoteResults | Barrier
+Operation = NewSnapshot | Seen | Checks | QuoteResults | Verdict | Barrier
 
 
 class StoreWriter:
@@ -269,6 +281,11 @@ class StoreWriter:
                 db.execute(_PRUNE, (matcher,))
                 self._pruned.add(matcher)
             db.executemany(_RESULT, [(*op.page, quote, json) for quote, json in op.results])
+        elif isinstance(op, Verdict):
+            if op.result is None:
+                db.execute(_FORGET, (op.key,))
+            else:
+                db.execute(_VERDICT, (op.key, op.checked_at, op.result))
 
     def _append(self, kept: list[NewSnapshot]) -> dict[int, tuple[str, int, int]]:
         """Append a response record per snapshot, each its own gzip member, in one write;
@@ -386,6 +403,7 @@ __all__ = [
     "Checks",
     "NewSnapshot",
     "QuoteResults",
+    "Verdict",
     "Seen",
     "StoreWriter",
     "gzip_member",
