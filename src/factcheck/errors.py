@@ -11,14 +11,24 @@ class FactcheckError(Exception):
 
 
 class ClaimFileError(FactcheckError):
-    """A claim file is invalid; carries the place so the user can fix it."""
+    """A claim file (or the configuration file) is invalid; carries the place, down to the
+    column when it is known, so the user can fix it."""
 
-    def __init__(self, path: str, line: int | None, message: str) -> None:
+    def __init__(
+        self, path: str, line: int | None, message: str, column: int | None = None
+    ) -> None:
         self.path = path
         self.line = line
+        self.column = column
         self.message = message
-        where = f"{path}:{line}" if line is not None else path
+        where = path if line is None else f"{path}:{line}"
+        if line is not None and column is not None:
+            where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+    def sort_key(self) -> tuple[str, int, int]:
+        """Problems are listed by file, then line, then column."""
+        return (self.path, self.line or 0, self.column or 0)
 
 
 class ClaimFilesError(FactcheckError):
@@ -34,4 +44,9 @@ class NetworkUnreachableError(FactcheckError):
 
 
 class ConfigError(FactcheckError):
-    """The configuration file (factcheck.toml or [tool.factcheck]) is invalid."""
+    """The configuration file (factcheck.toml or [tool.factcheck]) is invalid; `errors` lists
+    every problem found with its place, when they are known."""
+
+    def __init__(self, message: str, errors: list[ClaimFileError] | None = None) -> None:
+        self.errors = errors or []
+        super().__init__(message)

@@ -12,7 +12,7 @@ from tests.conftest import DEMO, FIXTURES, ROOT, run_cli
 
 INVALID = FIXTURES / "invalid"
 
-# file -> (line, the words the message must contain)
+# file -> (line or line:column, the words the message must contain)
 EXPECTED_ERRORS = {
     "alias-bomb.yaml": (2, "YAML aliases (*name) are not allowed"),
     "binary.yaml": (None, "binary file, not a YAML claim file"),
@@ -31,7 +31,7 @@ EXPECTED_ERRORS = {
     "two-documents.yaml": (6, "expected one YAML document, found another (---)"),
     "top-level-list.yaml": (1, "each claim file must be a mapping"),
     "unknown-key.yaml": (6, "unknown key 'qoute' in citation (did you mean 'quote'?)"),
-    "yaml-syntax.yaml": (3, "invalid YAML: while scanning a quoted scalar"),
+    "yaml-syntax.yaml": ("3:12", "a quote opened at line 3, column 12 is never closed"),
 }
 
 

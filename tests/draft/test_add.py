@@ -169,8 +169,7 @@ def test_force_adds_it_with_the_reason_as_a_comment(news: str, claims: Path) -> 
         (
             "claims:\n  - id: x\n    claim: [unclosed\n",
             ("--claim", "x"),
-            "{path}:3: invalid YAML: while parsing a flow sequence: did not find expected ',' or "
-            "']' (line 4)",
+            "{path}:3:12: a '[' opened at line 3, column 12 is never closed",
         ),
         (None, ("--claim", "nope"), "{path}: no claim with id 'nope'"),
         (

@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from factcheck.claims.project import parents_of
-from factcheck.errors import ConfigError
+from factcheck.errors import ClaimFileError, ConfigError
 from factcheck.models import VerifyOptions
 
 CONFIG_NAME = "factcheck.toml"
@@ -44,7 +44,11 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "strict": (bool,),
     "store": (str,),
     "max_age": (str,),
+    "exclude_paths": (list,),
 }
+# settings that are lists of strings; and those that are not VerifyOptions fields
+LISTS = frozenset({"exclude_paths"})
+NOT_OPTIONS = frozenset({"store", "exclude_paths"})
 # settings written as text and read into the value VerifyOptions takes
 CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -71,6 +75,11 @@ class Config:
     host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
+    def exclude_paths(self) -> tuple[str, ...]:
+        """Globs of files that are never claim files (`exclude_paths`)."""
+        return tuple(self.settings.get("exclude_paths", ()))
+
+    @property
     def store(self) -> Path | None:
         """The `store` setting, relative to this file's folder; None when unset."""
         value = self.settings.get("store")
@@ -81,7 +90,9 @@ class Config:
     def apply(self, options: VerifyOptions, explicit: Collection[str] = ()) -> VerifyOptions:
         """`options` with this file's settings, except those in `explicit` (given on the
         command line, which wins)."""
-        chosen = {k: v for k, v in self.settings.items() if k not in explicit and k != "store"}
+        chosen = {
+            k: v for k, v in self.settings.items() if k not in explicit and k not in NOT_OPTIONS
+        }
         headers = {host: dict(values) for host, values in self.host_headers.items()}
         return replace(options, **chosen, host_headers={**headers, **options.host_headers})
 
@@ -107,9 +118,9 @@ def _config_in(folder: Path) -> Path | None:
 
 
 def load_config(path: Path | None = None, folder: Path | None = None) -> Config:
-    """The configuration at `path`, or the one found in `folder` (default: the current
-    folder); an empty Config when there is none. Raises ConfigError naming the file and the
-    setting for unreadable TOML, an unknown setting or a value of the wrong type."""
+    """The configuration at `path`, or the one found from `folder` (default: the current
+    folder) upward; an empty Config when there is none. Raises ConfigError listing every
+    problem (`path:line: what`) for unreadable TOML, unknown settings or wrong types."""
     path = path or find_config(folder or Path.cwd())
     if path is None:
         return Config()
@@ -117,17 +128,41 @@ def load_config(path: Path | None = None, folder: Path | None = None) -> Config:
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("factcheck", {})
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: [tool.factcheck] must be a table")
-    headers = _headers(path, data.pop("headers", {}))
-    for key, value in data.items():
-        _check(path, key, value)
+        _refuse(path, [(None, "[tool.factcheck] must be a table")])
+    problems = _header_problems(data.get("headers", {}))
+    problems += [(key, p) for key, value in data.items() if (p := _problem(key, value))]
+    if problems:
+        text = path.read_text(encoding="utf-8")
+        _refuse(path, [(_line_of(text, key), message) for key, message in problems])
+    _convert(path, data)
+    headers = data.pop("headers", {})
+    return Config(path, data, {host.lower(): dict(v) for host, v in headers.items()})
+
+
+def _refuse(path: Path, problems: list[tuple[int | None, str]]) -> NoReturn:
+    errors = [ClaimFileError(str(path), line, message) for line, message in problems]
+    errors.sort(key=ClaimFileError.sort_key)
+    raise ConfigError("\n".join(str(e) for e in errors), errors)
+
+
+def _line_of(text: str, key: str | None) -> int | None:
+    """The line setting `key` (its first `key =` or `[...key...]`), for messages."""
+    if key is None:
+        return None
+    pattern = re.compile(rf"^\s*(\[[^\]]*\b{re.escape(key)}\b|\"?{re.escape(key)}\"?\s*=)")
+    lines = text.splitlines()
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def _convert(path: Path, data: dict[str, Any]) -> None:
+    """The CONVERT settings read into their values, in place (exit through ConfigError)."""
     for key, convert in CONVERT.items():
         if key in data:
             try:
                 data[key] = convert(data[key])
             except ValueError as exc:
-                raise ConfigError(f"{path}: {key}: {exc}") from None
-    return Config(path, data, headers)
+                text = path.read_text(encoding="utf-8")
+                _refuse(path, [(_line_of(text, key), f"{key}: {exc}")])
 
 
 def parse_duration(text: str) -> float:
@@ -148,29 +183,39 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration ({exc})") from None
+        _refuse(path, [(None, f"cannot read the configuration ({exc})")])
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        _refuse(path, [(int(where[1]) if where else None, f"invalid TOML: {exc}")])
 
 
-def _check(path: Path, key: str, value: object) -> None:
+def _problem(key: str, value: object) -> str | None:
+    """What is wrong with `key = value`; None when it is a valid setting."""
+    if key == "headers":
+        return None
     if key not in SETTINGS:
         known = ", ".join([*SETTINGS, "headers"])
-        raise ConfigError(f"{path}: unknown setting {key!r} (known: {known})")
+        return f"unknown setting {key!r} (known: {known})"
     types = SETTINGS[key]
+    if key in LISTS:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return None
+        return f"{key} must be a list of strings, not {value!r}"
     if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
         names = " or ".join(t.__name__ for t in types)
-        raise ConfigError(f"{path}: {key} must be {names}, not {value!r}")
+        return f"{key} must be {names}, not {value!r}"
     least = MINIMUM.get(key)
     if least is not None and value < least:  # type: ignore[operator]
-        raise ConfigError(f"{path}: {key} must be at least {least}, not {value!r}")
+        return f"{key} must be at least {least}, not {value!r}"
+    return None
 
 
-def _headers(path: Path, table: object) -> dict[str, dict[str, str]]:
-    """`[headers."host"]` tables: host -> {header: value}, every value a string."""
+def _header_problems(table: object) -> list[tuple[str | None, str]]:
+    """What is wrong with the `[headers."host"]` tables (host -> {header: value})."""
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: headers must be a table of hosts")
-    for host, values in table.items():
-        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
-            raise ConfigError(f'{path}: headers."{host}" must be a table of strings')
-    return {host.lower(): dict(values) for host, values in table.items()}
+        return [("headers", "headers must be a table of hosts")]
+    return [
+        (host, f'headers."{host}" must be a table of strings')
+        for host, values in table.items()
+        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values())
+    ]

@@ -11,12 +11,14 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from factcheck.claims.discovery import STDIN, discover
 from factcheck.claims.yamltree import (
     AliasError,
     ExtraDocumentError,
@@ -32,29 +34,32 @@ from factcheck.errors import ClaimFileError, ClaimFilesError
 from factcheck.models import Citation, Claim, ClaimFile
 from factcheck.text import safe_line
 
+STDIN_NAME = "<stdin>"  # how a claim file read from standard input is named in messages
 FILE_KEYS = ("title", "source", "claims")
 CLAIM_KEYS = ("id", "claim", "citations")
 CITATION_KEYS = ("url", "quote", "quotes", "archive_url", "note", "accessed")
-CLAIM_SUFFIXES = (".yaml", ".yml")
 _SPACE = re.compile(r"\s")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def find_claim_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into claim files (folders: *.yaml and *.yml, recursively)."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix in CLAIM_SUFFIXES)
-            if not inside:
-                raise ClaimFileError(str(path), None, "no claim files (*.yaml, *.yml) in folder")
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ClaimFileError(str(path), None, "no such file or folder")
-    return list(dict.fromkeys(found))
+    """Expand files and folders into claim files (claims/discovery.py); raises
+    ClaimFilesError for paths that name nothing."""
+    found = discover(paths)
+    if found.errors:
+        raise ClaimFilesError(found.errors)
+    return found.files
+
+
+@dataclass
+class Loaded:
+    """Every claim file that loaded, and every problem of every file, sorted by file and
+    line (syntax errors stop only their own file)."""
+
+    files: list[ClaimFile]
+    errors: list[ClaimFileError]
+    skipped: list[tuple[Path, str]]
+    read: list[str]  # every file read as a claim file, valid or not
 
 
 def load_claims(paths: Iterable[str | Path]) -> list[ClaimFile]:
@@ -63,37 +68,62 @@ def load_claims(paths: Iterable[str | Path]) -> list[ClaimFile]:
     Raises ClaimFilesError listing every problem (`path:line: message`) when any file is
     invalid, including an id used twice across files.
     """
-    errors: list[ClaimFileError] = []
+    loaded = load_all(paths)
+    if loaded.errors:
+        raise ClaimFilesError(loaded.errors)
+    return loaded.files
+
+
+def load_all(
+    paths: Iterable[str | Path], exclude: Iterable[str] = (), stdin: bytes | None = None
+) -> Loaded:
+    """Every claim file under `paths` read and checked; never raises for bad input.
+
+    `stdin`: the bytes of the claim file named `-`. Duplicate ids are found across every
+    file, valid or not, so one run shows every problem.
+    """
+    names = list(paths)
+    found = discover([p for p in names if str(p) != STDIN], exclude)
+    sources: list[tuple[str, Path | None]] = [(str(path), path) for path in found.files]
+    if any(str(p) == STDIN for p in names):
+        sources.insert(0, (STDIN_NAME, None))
+    errors = list(found.errors)
     files: list[ClaimFile] = []
-    for path in find_claim_files(paths):
-        try:
-            files.append(parse_claim_file(path.read_bytes(), str(path)))
-        except ClaimFilesError as exc:
-            errors.extend(exc.errors)
-        except ClaimFileError as exc:
-            errors.append(exc)
-    errors.extend(_duplicate_ids(files))
-    if errors:
-        raise ClaimFilesError([_inert(error) for error in errors])
-    return files
+    ids: list[tuple[str, str, int]] = []
+    for name, path in sources:
+        parser = _Parser(name)
+        data = (stdin or b"") if path is None else _read(path, errors)
+        if data is not None:
+            parsed = parser.parse(data)
+            files.extend([parsed] if parsed is not None else [])
+            errors.extend(parser.errors)
+            ids.extend((name, claim_id, line) for claim_id, line in parser.ids)
+    errors = sorted(
+        (_inert(e) for e in [*errors, *_duplicate_ids(ids)]), key=ClaimFileError.sort_key
+    )
+    return Loaded(files, errors, found.skipped, [name for name, _ in sources])
+
+
+def _read(path: Path, errors: list[ClaimFileError]) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        errors.append(ClaimFileError(str(path), None, f"cannot be read ({exc.strerror})"))
+        return None
 
 
 def _inert(error: ClaimFileError) -> ClaimFileError:
     """`error` with its path and message made inert: each is one line, whatever a file name,
     a key or a URL holds (a newline and `::error` would forge a CI annotation)."""
-    return ClaimFileError(safe_line(error.path), error.line, safe_line(error.message))
+    return ClaimFileError(safe_line(error.path), error.line, safe_line(error.message), error.column)
 
 
 def parse_claim_file(data: bytes, path: str) -> ClaimFile:
     """Parse one claim file's bytes; raises ClaimFilesError with every problem found."""
     parser = _Parser(path)
-    with _collector_paused():
-        # Each claim is read as soon as the YAML parser has it, its tree dropped.
-        root = _compose(data, path, fold=("claims", parser.claim))
-        result = parser.file(root)
-    if parser.errors:
-        raise ClaimFilesError(sorted(parser.errors, key=lambda error: error.line or 0))
-    assert result is not None
+    result = parser.parse(data)
+    if parser.errors or result is None:
+        raise ClaimFilesError(sorted(parser.errors, key=ClaimFileError.sort_key))
     return result
 
 
@@ -122,7 +152,8 @@ def _compose(data: bytes, path: str, fold: Fold | None = None) -> Node:
     try:
         root = parse_tree(text, fold)
     except yaml.MarkedYAMLError as exc:
-        raise ClaimFileError(path, *_yaml_problem(exc)) from exc
+        where, column, message = yaml_problem(exc, text)
+        raise ClaimFileError(path, where, message, column) from exc
     except yaml.YAMLError as exc:
         raise ClaimFileError(path, None, f"invalid YAML: {exc}") from exc
     except (AliasError, ExtraDocumentError) as exc:
@@ -132,15 +163,38 @@ def _compose(data: bytes, path: str, fold: Fold | None = None) -> Node:
     return root
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
-    """(line, message) for a YAML syntax error, pointing where the broken construct starts."""
-    problem = exc.problem or "syntax error"
-    context, problem_mark = exc.context_mark, exc.problem_mark
-    if context is not None and problem_mark is not None and exc.context:
-        where = problem_mark.line + 1
-        return context.line + 1, f"invalid YAML: {exc.context}: {problem} (line {where})"
-    mark = exc.problem_mark or exc.context_mark
-    return (mark.line + 1 if mark else None), f"invalid YAML: {problem}"
+# the construct a YAML error's context names -> what the user opened and did not close
+_UNCLOSED = {
+    "while scanning a quoted scalar": "a quote",
+    "while parsing a flow sequence": "a '['",
+    "while parsing a flow mapping": "a '{'",
+}
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, int | None, str]:
+    """(line, column, message) of a YAML syntax error, at the fault itself and in plain
+    words for the usual two: a tab in the indentation, a colon in an unquoted value."""
+    problem, mark = exc.problem or "syntax error", exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None, None, f"invalid YAML: {problem}"
+    line, column = mark.line + 1, mark.column + 1
+    lines = text.splitlines()
+    at = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
+    if at == "\t" or "tab" in problem:
+        return line, column, f"a tab at line {line}, column {column}: indent with spaces"
+    if "mapping values are not allowed" in problem:
+        return (
+            line,
+            column,
+            (f"a colon inside a value at line {line}, column {column}: put the text in quotes"),
+        )
+    opened = exc.context_mark
+    if exc.context in _UNCLOSED and opened is not None:
+        line, column = opened.line + 1, opened.column + 1
+        what = _UNCLOSED[exc.context]
+        return line, column, f"{what} opened at line {line}, column {column} is never closed"
+    context = f" ({exc.context})" if exc.context else ""
+    return line, column, f"invalid YAML: {problem}{context}"
 
 
 def _line(node: Node) -> int:
@@ -153,6 +207,19 @@ class _Parser:
     def __init__(self, path: str) -> None:
         self.path = path
         self.errors: list[ClaimFileError] = []
+        self.ids: list[tuple[str, int]] = []  # every claim id read, valid claim or not
+
+    def parse(self, data: bytes) -> ClaimFile | None:
+        """The file of `data`; None when it has a problem (all of them in `errors`)."""
+        try:
+            with _collector_paused():
+                # Each claim is read as soon as the YAML parser has it, its tree dropped.
+                root = _compose(data, self.path, fold=("claims", self.claim))
+                result = self.file(root)
+        except ClaimFileError as exc:  # a syntax error: the rest of this file is unknown
+            self.errors.append(exc)
+            return None
+        return None if self.errors else result
 
     def fail(self, node: Node, message: str) -> None:
         self.errors.append(ClaimFileError(self.path, _line(node), message))
@@ -177,31 +244,41 @@ class _Parser:
         if isinstance(node, Folded):  # read already, while the file was parsed
             return node.value  # type: ignore[no-any-return]
         fields = self.mapping(node, CLAIM_KEYS, "claim", required=CLAIM_KEYS)
-        if fields is None or not all(k in fields for k in CLAIM_KEYS):
+        if fields is None:
             return None
-        claim_id = self.text(fields["id"], "'id'")
-        text = self.text(fields["claim"], "'claim'")
-        items = self.sequence(fields["citations"], "'citations'")
+        claim_id = self.optional_text(fields, "id")
+        if claim_id is not None:
+            self.ids.append((claim_id, _line(node)))
+        text = self.optional_text(fields, "claim")
+        items = self.sequence(fields["citations"], "'citations'") if "citations" in fields else []
         citations = [c for item in items if (c := self.citation(item)) is not None]
-        if claim_id is None or text is None or len(citations) != len(items):
+        if claim_id is None or text is None or not items or len(citations) != len(items):
             return None
         return Claim(claim_id, text, tuple(citations), file=self.path, line=_line(node))
 
     def citation(self, node: Node) -> Citation | None:
+        """The citation of `node`, every field checked (one run shows every problem)."""
         fields = self.mapping(node, CITATION_KEYS, "citation", required=("url",))
-        if fields is None or "url" not in fields:
+        if fields is None:
             return None
-        url = self.url(fields["url"], "'url'")
+        url = self.optional_url(fields, "url")
         quotes = self.quotes(fields)
-        if url is None or quotes is None:
+        archive_url = self.optional_url(fields, "archive_url")
+        note = self.optional_text(fields, "note")
+        accessed = self.optional_date(fields, "accessed")
+        invalid = any(
+            key in fields and value is None
+            for key, value in (("archive_url", archive_url), ("note", note), ("accessed", accessed))
+        )
+        if url is None or quotes is None or invalid:
             return None
         return Citation(
             url=url,
             quotes=quotes,
-            archive_url=self.optional_url(fields, "archive_url"),
-            note=self.optional_text(fields, "note"),
+            archive_url=archive_url,
+            note=note,
             line=_line(node),
-            accessed=self.optional_date(fields, "accessed"),
+            accessed=accessed,
         )
 
     def quotes(self, fields: dict[str, Node]) -> tuple[str, ...] | None:
@@ -318,15 +395,16 @@ def _unknown_key_message(key: str, allowed: tuple[str, ...], what: str) -> str:
     return f"unknown key '{key}' in {what}{hint}; allowed: {', '.join(allowed)}"
 
 
-def _duplicate_ids(files: list[ClaimFile]) -> Iterator[ClaimFileError]:
-    first: dict[str, Claim] = {}
-    for claim in (c for f in files for c in f.claims):
-        if claim.id in first:
-            other = first[claim.id]
+def _duplicate_ids(ids: list[tuple[str, str, int]]) -> Iterator[ClaimFileError]:
+    """An error for each (file, id, line) whose id was used before, in any file."""
+    first: dict[str, tuple[str, int]] = {}
+    for path, claim_id, line in ids:
+        if claim_id in first:
+            other_path, other_line = first[claim_id]
             yield ClaimFileError(
-                claim.file,
-                claim.line,
-                f"duplicate claim id '{claim.id}' (first used at {other.file}:{other.line})",
+                path,
+                line,
+                f"duplicate claim id '{claim_id}' (first used at {other_path}:{other_line})",
             )
         else:
-            first[claim.id] = claim
+            first[claim_id] = (path, line)

@@ -105,7 +105,12 @@ def parse_tree(text: str, fold: Fold | None = None) -> Node | None:
         if not stack:
             root = node
             continue
-        if fold is not None and len(stack) == 2 and _is_key(stack[0], fold[0]):
+        if (
+            fold is not None
+            and len(stack) == 2
+            and isinstance(stack[1], Sequence)
+            and _is_key(stack[0], fold[0])
+        ):
             node = Folded(node.line, fold[1](node))
         _add(stack[-1], node)
     return root

@@ -14,7 +14,7 @@ from typing import NoReturn
 import click
 
 from factcheck.claims.config import Config
-from factcheck.errors import ClaimFileError, ClaimFilesError, ConfigError, FactcheckError
+from factcheck.errors import ClaimFileError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import ClaimFile, Report, VerifyOptions
 from factcheck.report import Format
@@ -47,15 +47,57 @@ def route_library_logs() -> None:
         root.addHandler(_InertLog(logging.WARNING))
 
 
-def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:
-    from factcheck.claims.files import load_claims
+def load_input(
+    paths: tuple[str, ...], config_path: str | None = None, verbose: bool = False
+) -> tuple[list[ClaimFile], Config]:
+    """The claim files under `paths` (default claims/; `-` reads one from stdin) and the
+    configuration. Every problem of every file, the configuration's too, is printed as one
+    `path:line: what` line, sorted by file and line, then exit 2."""
+    from factcheck.claims.config import load_config
+    from factcheck.claims.discovery import STDIN
+    from factcheck.claims.files import load_all
 
+    errors: list[ClaimFileError] = []
     try:
-        return load_claims(paths or ("claims",))
-    except ClaimFilesError as exc:
-        fail(str(exc), ExitStatus.INVALID_INPUT)
-    except ClaimFileError as exc:
-        fail(str(exc), ExitStatus.INVALID_INPUT)
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        config = Config()
+        errors.extend(
+            exc.errors or [ClaimFileError(config_path or "configuration", None, str(exc))]
+        )
+    stdin = read_stdin() if STDIN in paths else None
+    loaded = load_all(paths or ("claims",), config.exclude_paths, stdin)
+    if verbose:
+        tell_files(loaded.read, loaded.skipped)
+    errors.extend(loaded.errors)
+    if errors:
+        refuse_input(sorted(errors, key=ClaimFileError.sort_key))
+    return loaded.files, config
+
+
+def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:
+    """The claim files under `paths`, as `load_input` loads them (exit 2 on any problem)."""
+    return load_input(paths)[0]
+
+
+def read_stdin() -> bytes:
+    """Standard input's bytes (the claim file named `-`)."""
+    return sys.stdin.buffer.read()
+
+
+def tell_files(read: list[str], skipped: list[tuple[Path, str]]) -> None:
+    """--verbose: which files were read as claim files, which were skipped and why."""
+    for name in read:
+        click.echo(f"read {safe_line(name)}", err=True)
+    for path, reason in skipped:
+        click.echo(f"skipped {safe_line(str(path))}: {reason}", err=True)
+
+
+def refuse_input(errors: list[ClaimFileError]) -> NoReturn:
+    """Every input problem on its own line, then exit 2."""
+    for error in errors:
+        click.echo(safe_line(str(error)), err=True)
+    sys.exit(int(ExitStatus.INVALID_INPUT))
 
 
 @contextmanager
@@ -163,4 +205,11 @@ FORMAT_OPTION = click.option(
     default=Format.TABLE.value,
     show_default=True,
     help="Report format.",
+)
+
+VERBOSE_OPTION = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also say which files were read as claim files and which were skipped, and why.",
 )

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import click
 
-from factcheck.cli.common import load_files
+from factcheck.cli.common import VERBOSE_OPTION, load_input
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def lint(paths: tuple[str, ...]) -> None:
-    """Validate claim files without any network (PATHS default: claims/). For pre-commit."""
-    files = load_files(paths)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: factcheck.toml or [tool.factcheck] in pyproject.toml, "
+    "in the working folder or a parent).",
+)
+@VERBOSE_OPTION
+def lint(paths: tuple[str, ...], config_path: str | None, verbose: bool) -> None:
+    """Validate claim files without any network (PATHS default: claims/; - reads stdin).
+
+    Every problem of every file is listed, sorted by file and line; exit 2 when any.
+    For pre-commit.
+    """
+    files, _ = load_input(paths, config_path, verbose)
     claims = sum(len(f.claims) for f in files)
     citations = sum(len(c.citations) for f in files for c in f.claims)
-    click.echo(f"{len(files)} files, {claims} claims, {citations} citations: valid", err=True)
+    counts = [_count(len(files), "file"), _count(claims, "claim"), _count(citations, "citation")]
+    click.echo(f"{', '.join(counts)}: valid", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -11,13 +11,13 @@ import click
 from factcheck.claims.config import Config
 from factcheck.cli.common import (
     FORMAT_OPTION,
+    VERBOSE_OPTION,
     check_output,
     emit,
     exit_status,
     fail,
     importing,
-    load_files,
-    project_config,
+    load_input,
     run_verify,
     usable_store,
 )
@@ -140,6 +140,7 @@ from factcheck.report import Format
     show_default=True,
     help="Wayback Machine (CDX API and replay) base URL.",
 )
+@VERBOSE_OPTION
 def verify(
     paths: tuple[str, ...],
     fmt: str,
@@ -158,6 +159,7 @@ def verify(
     find_archive: bool,
     archive_endpoint: str,
     max_age: float | None,
+    verbose: bool,
     **network: Any,
 ) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
@@ -168,11 +170,10 @@ def verify(
     import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
 
     with importing("aiohttp"):
-        files = load_files(paths)
+        files, config = load_input(paths, network.pop("config_path"), verbose)
     from factcheck.workers import default_workers
 
     check_output(output)
-    config = project_config(network.pop("config_path"))
     options = VerifyOptions(
         timeout=timeout,
         concurrency=concurrency,
