@@ -143,7 +143,7 @@ def test_a_bad_duration_in_the_configuration_file_names_it(
     run = run_cli("verify", str(claims(tmp_path, live)), "--allow-private")
     assert run.code == 2
     assert run.stderr.strip().splitlines() == [
-        f"factcheck: {tmp_path / 'factcheck.toml'}: max_age: not a duration: 'soon' "
+        f"{tmp_path / 'factcheck.toml'}:1: max_age: not a duration: 'soon' "
         "(a number and a unit, s, m, h, d or w: 1d, 12h, 30m)"
     ]
 
