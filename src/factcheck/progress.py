@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from factcheck.text import safe_line
+from factcheck.text import redact, safe_line
 
 BAR_WIDTH = 24
 Progress = Callable[[int, int, str], None]
@@ -38,5 +38,5 @@ def progress_bar(done: int, total: int, url: str) -> str:
     """'[##########..............] 7/17 example.org': the bar, the count and the host of the
     citation that just finished."""
     filled = BAR_WIDTH * done // total if total else BAR_WIDTH
-    host = urlsplit(url).netloc or url
+    host = urlsplit(redact(url)).netloc or url
     return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {safe_line(host[:40])}"

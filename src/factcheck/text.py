@@ -27,6 +27,8 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # A line GitHub would read as a workflow command: `::name ...::` or the older `##[name]`,
 # after any leading white space.
 _COMMAND_START = re.compile(r"^(\s*)(?=::|##\[)(.)", re.MULTILINE)
+# The user information of a URL (`user:password@`), up to the last @ before the path.
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s]*@")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -41,17 +43,23 @@ def _defuse(match: re.Match[str]) -> str:
     return f"{match.group(1)}\\x{ord(match.group(2)):02x}"
 
 
+def redact(text: str) -> str:
+    """`text` with the credentials of every URL in it replaced: `https://***@host/...`."""
+    return _CREDENTIALS.sub(r"\1***@", text) if "@" in text else text
+
+
 def safe_line(text: str) -> str:
     """`text` made inert on one line of a terminal, a CI log or an XML document: control
     characters, line breaks and direction overrides become visible escapes (`\\n`, `\\x1b`,
-    `\\u202e`), and a leading `::` or `##[` (a workflow command) becomes `\\x3a:` / `\\x23#[`."""
-    return _COMMAND_START.sub(_defuse, _UNSAFE.sub(_visible, text))
+    `\\u202e`), a leading `::` or `##[` (a workflow command) becomes `\\x3a:` / `\\x23#[`,
+    and credentials in URLs are redacted (`redact`)."""
+    return _COMMAND_START.sub(_defuse, _UNSAFE.sub(_visible, redact(text)))
 
 
 def safe_block(text: str) -> str:
     """`text` made inert as `safe_line` does, keeping its line breaks: every line is
     defused on its own (for factcheck's own multi-line messages and reports)."""
-    return _COMMAND_START.sub(_defuse, _UNSAFE_BUT_NEWLINE.sub(_visible, text))
+    return _COMMAND_START.sub(_defuse, _UNSAFE_BUT_NEWLINE.sub(_visible, redact(text)))
 
 
 def shorten(text: str, width: int = SHORT) -> str:

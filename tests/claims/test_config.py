@@ -69,6 +69,8 @@ def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
         ("timeout = true\n", "timeout must be int or float, not True"),
         ('[headers]\n"a.example" = "x"\n', 'headers."a.example" must be a table of strings'),
         ("retries = \n", "invalid TOML"),
+        ("timeout = inf\n", "timeout must be a finite number, not inf"),
+        ("max_retry_after = nan\n", "max_retry_after must be a finite number, not nan"),
     ],
 )
 def test_invalid_settings_name_the_file_and_the_setting(
@@ -84,14 +86,14 @@ def test_invalid_settings_name_the_file_and_the_setting(
     ("setting", "header", "value"),
     [
         ('user_agent = "newsroom-bot/3"', "User-Agent", "newsroom-bot/3"),
-        ('[headers."127.0.0.1"]\nX-Token = "s3cret"', "X-Token", "s3cret"),
+        ('[headers."SITE"]\nX-Token = "s3cret"', "X-Token", "s3cret"),
     ],
 )
 def test_cli_sends_what_the_config_says(
-    claims_file: Any, tmp_path: Path, setting: str, header: str, value: str
+    claims_file: Any, tmp_path: Path, site: str, setting: str, header: str, value: str
 ) -> None:
     config = tmp_path / "conf.toml"
-    config.write_text(setting + "\n", encoding="utf-8")
+    config.write_text(setting.replace("SITE", site) + "\n", encoding="utf-8")
     path = claims_file(
         "claims:\n  - id: c\n    claim: x\n    citations:\n"
         f"      - url: http://fixtures.test/needs-header?name={header}"
@@ -116,3 +118,27 @@ def test_cli_invalid_config_exits_2(claims_file: Any, tmp_path: Path) -> None:
     assert run.code == 2
     assert run.stderr.startswith(f"{config}:1: unknown setting 'retrys'")
     assert run.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "line"),
+    [
+        ("timeout = inf\n", (), "timeout must be a finite number, not inf"),
+        ("", ("--timeout", "inf"), "Invalid value for '--timeout': inf is not a finite number"),
+        ("", ("--timeout", "nan"), "Invalid value for '--timeout': nan is not a finite number"),
+        ("", ("--max-retry-after", "inf"), "'--max-retry-after': inf is not a finite number"),
+    ],
+)
+def test_an_infinite_timeout_exits_2_without_a_traceback(
+    claims_file: Any, tmp_path: Path, config: str, args: tuple[str, ...], line: str
+) -> None:
+    """An infinite timeout once crashed aiohttp (OverflowError) after the claims loaded."""
+    conf = tmp_path / "inf.toml"
+    conf.write_text(config, encoding="utf-8")
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n      - url: http://nothing.invalid/\n"
+    )
+    run = run_cli("verify", "--config", str(conf), "--no-store", *args, str(path))
+    assert run.code == 2
+    assert line in run.stderr
+    assert "Traceback" not in run.stderr

@@ -198,7 +198,7 @@ def test_user_agent_is_honest_and_configurable(site: str) -> None:
 
 
 def test_per_host_headers_go_to_that_host_only(site: str) -> None:
-    headers = {"127.0.0.1": {"Cookie": "session=abc"}, "other.example": {"X-Token": "t"}}
+    headers = {site: {"Cookie": "session=abc"}, "other.example": {"X-Token": "t"}}
     sent = json.loads(fetch(f"{site}/_echo", host_headers=headers).body)
     assert sent["Cookie"] == "session=abc"
     assert "X-Token" not in sent

@@ -13,12 +13,15 @@ arrive in the same pull request as the claims, and the guard is what protects CI
     store = ".factcheck"          # the snapshot store, relative to this file
     max_age = "1d"
 
-    [headers."www.ft.com"]
+    [headers."www.ft.com"]            # https://www.ft.com:443 only
     Cookie = "session=..."
+    [headers."http://wiki.internal:8080"]
+    Authorization = "Bearer ..."
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -204,18 +207,42 @@ def _problem(key: str, value: object) -> str | None:
     if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
         names = " or ".join(t.__name__ for t in types)
         return f"{key} must be {names}, not {value!r}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{key} must be a finite number, not {value!r}"
     least = MINIMUM.get(key)
     if least is not None and value < least:  # type: ignore[operator]
         return f"{key} must be at least {least}, not {value!r}"
     return None
 
 
+def _names_an_origin(key: str) -> bool:
+    """True when a headers key is `host`, `host:port` or `http(s)://host[:port]` (the
+    fetcher sends the headers to that scheme, host and port only)."""
+    from yarl import URL
+
+    try:
+        url = URL(key if "://" in key else f"https://{key}")
+        return url.scheme in ("http", "https") and bool(url.host) and bool(url.port)
+    except (ValueError, UnicodeError):
+        return False
+
+
 def _header_problems(table: object) -> list[tuple[str | None, str]]:
     """What is wrong with the `[headers."host"]` tables (host -> {header: value})."""
     if not isinstance(table, dict):
         return [("headers", "headers must be a table of hosts")]
-    return [
+    problems: list[tuple[str | None, str]] = [
         (host, f'headers."{host}" must be a table of strings')
         for host, values in table.items()
         if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values())
     ]
+    problems += [
+        (
+            host,
+            f'headers."{host}" must name a host (https on 443), host:port (https) '
+            "or an origin such as http://host:8080",
+        )
+        for host in table
+        if not _names_an_origin(host)
+    ]
+    return problems

@@ -4,6 +4,7 @@ the core and writing its report."""
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -196,6 +197,14 @@ def exit_status(report: Report, strict: bool) -> ExitStatus:
     if report.interrupted:
         return ExitStatus.INTERRUPTED
     return ExitStatus.FAILED if report.failed(strict) else ExitStatus.OK
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A click callback refusing inf and nan (click's FloatRange lets both through; an
+    infinite timeout crashed aiohttp, a nan one timed every request out)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number")
+    return value
 
 
 FORMAT_OPTION = click.option(

@@ -16,6 +16,7 @@ from factcheck.cli.common import (
     emit,
     exit_status,
     fail,
+    finite,
     importing,
     load_input,
     run_verify,
@@ -38,6 +39,7 @@ from factcheck.report import Format
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
+    callback=finite,
     default=20.0,
     show_default=True,
     help="Seconds per request (connect, read); a request's total deadline is 3x.",
@@ -93,6 +95,7 @@ from factcheck.report import Format
 @click.option(
     "--max-retry-after",
     type=click.FloatRange(min=0),
+    callback=finite,
     default=60.0,
     show_default=True,
     help="Longest Retry-After honoured, in seconds; a longer "

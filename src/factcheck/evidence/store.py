@@ -38,6 +38,7 @@ from factcheck.evidence.store_writer import (
     warcinfo_record,
 )
 from factcheck.fetch.client import FetchOutcome, FetchResult
+from factcheck.text import redact
 
 INDEX = "index.sqlite"
 STORE_VERSION = 1  # PRAGMA user_version of the index; a newer one is refused, never rewritten
@@ -328,6 +329,7 @@ class SnapshotStore:
 
     def latest(self, url: str, with_body: bool = False) -> Snapshot | None:
         """The most recently seen snapshot of `url` (with a stored body, if asked); or None."""
+        url = redact(url)  # the index never holds user:password@
         recent = (self._recent_body if with_body else self._recent).get(url)
         if recent is not None:
             return recent
@@ -344,6 +346,7 @@ class SnapshotStore:
 
     def history(self, url: str | None = None) -> list[Snapshot]:
         """Every snapshot of `url` (of every URL when None), oldest first."""
+        url = None if url is None else redact(url)
         self.flush()
         db = self._connect(create=False)
         if db is None:
@@ -393,6 +396,7 @@ class SnapshotStore:
 
     def quote_checks(self, url: str, quote: str, before_run: bool = True) -> list[QuoteCheck]:
         """Checks of `quote` at `url`, oldest first; those of this run left out by default."""
+        url = redact(url)  # the index never holds user:password@
         if not before_run:
             self.flush()
         db = self._connect(create=False)
@@ -410,6 +414,7 @@ class SnapshotStore:
 
     def last_check(self, url: str) -> tuple[QuoteCheck, Snapshot] | None:
         """The latest check at `url` from an earlier run, with the snapshot it judged."""
+        url = redact(url)  # the index never holds user:password@
         db = self._connect(create=False)
         if db is None or url not in self._known:
             return None
@@ -432,6 +437,7 @@ class SnapshotStore:
         {} for a URL earlier runs never saw: its results, if any, were made under another URL
         and are not worth a query on a cold run.
         """
+        url = redact(url)  # the index never holds user:password@
         db = self._connect(create=False)
         if db is None or url not in self._known:
             return {}
@@ -451,6 +457,7 @@ class SnapshotStore:
         written; every method of this store accepts it. An unchanged body (same hash as the
         latest stored one) is not written again: that snapshot is confirmed instead.
         """
+        result = _redacted(result)
         has_body = result.outcome is FetchOutcome.OK
         digest = content_hash(result.body) if has_body else None
         previous = self.latest(result.url, with_body=has_body)
@@ -508,6 +515,7 @@ class SnapshotStore:
 
     def record_checks(self, url: str, snapshot_id: int, statuses: list[tuple[str, str]]) -> None:
         """Queue which quotes were found (quote, status) in `snapshot_id` during this run."""
+        url = redact(url)  # the index never holds user:password@
         if statuses:
             self._writer_thread().put(
                 Checks(self.run_id, url, snapshot_id, utc_now(), tuple(statuses))
@@ -565,6 +573,20 @@ class SnapshotStore:
         with open(self.root / snapshot.warc_file, "rb") as fh:
             fh.seek(snapshot.warc_offset)
             return fh.read(snapshot.warc_length or 0)
+
+
+def _redacted(result: FetchResult) -> FetchResult:
+    """`result` with the credentials of its URLs redacted: `user:password@` is never
+    written to the index or to a WARC record's target URI."""
+    if "@" not in result.url and "@" not in (result.final_url or ""):
+        return result
+    return replace(
+        result,
+        url=redact(result.url),
+        final_url=result.final_url and redact(result.final_url),
+        permanent_redirect=result.permanent_redirect and redact(result.permanent_redirect),
+        reason=redact(result.reason),
+    )
 
 
 def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) -> bool:

@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import aiohttp
 
 from factcheck.fetch.bodies import BadEncoding, BodyTooLarge, read_body
+from factcheck.fetch.credentials import origin_headers, origin_of, split_credentials
 from factcheck.fetch.guard import BlockedAddressError, Guard, InvalidURLError
 from factcheck.fetch.outcomes import (
     Answer,
@@ -93,6 +94,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._proxies = Proxies()  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY: read once
         self._guard = Guard(options.allow_private, options.allow_hosts)
+        self._origin_headers = origin_headers(options.host_headers)
         self._deadline = options.timeout * DEADLINE_FACTOR
         self._base_headers = {
             "User-Agent": options.user_agent or DEFAULT_USER_AGENT,
@@ -281,8 +283,9 @@ class Fetcher:
         extra = self._headers(url)
         if headers:
             extra = {**extra, **headers} if extra else headers
+        target, extra = split_credentials(url, extra)
         response = await self._open_session().get(
-            url, headers=extra, allow_redirects=False, proxy=proxy
+            target, headers=extra, allow_redirects=False, proxy=proxy
         )
         try:
             answer = Answer(
@@ -327,10 +330,11 @@ class Fetcher:
         )
 
     def _headers(self, url: str) -> dict[str, str] | None:
-        """This host's extra headers from the config file (the defaults are the session's)."""
-        if not self.options.host_headers:
+        """This origin's extra headers from the config file (the defaults are the session's):
+        the same scheme, host and port only (credentials.py)."""
+        if not self._origin_headers:
             return None
-        return self.options.host_headers.get(urlsplit(url).hostname or "") or None
+        return self._origin_headers.get(origin_of(url) or "") or None
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None:

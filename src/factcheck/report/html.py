@@ -8,13 +8,19 @@ only the report's own script, so a quote containing markup can never run.
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from factcheck.models import CitationResult, ClaimResult, QuoteResult, QuoteStatus, Report
 from factcheck.report import SUMMARY_ORDER, FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
 from factcheck.report.html_assets import SCRIPT, STYLE, script_hash
-from factcheck.text import shorten
+from factcheck.text import redact, shorten
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """`text` as HTML, the credentials of its URLs redacted (`user:password@` is `***@`)."""
+    return html.escape(redact(text), quote)
+
 
 QUOTE_WIDTH = 300
 

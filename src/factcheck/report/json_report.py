@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from factcheck.models import CitationResult, ClaimResult, QuoteResult, Report
+from factcheck.text import redact
 
 VERSION = 1
 
@@ -66,15 +67,15 @@ def _claim(result: ClaimResult) -> dict[str, Any]:
 
 def _citation(result: CitationResult) -> dict[str, Any]:
     return {
-        "url": result.citation.url,
+        "url": redact(result.citation.url),
         "line": result.citation.line,
-        "final_url": result.final_url,
+        "final_url": _redacted(result.final_url),
         "http_status": result.http_status,
         "status": result.status.value,
-        "reason": result.reason,
-        "suggestion": result.suggestion,
-        "archive_url": result.citation.archive_url,
-        "checked_url": result.checked_url,
+        "reason": redact(result.reason),
+        "suggestion": _redacted(result.suggestion),
+        "archive_url": _redacted(result.citation.archive_url),
+        "checked_url": _redacted(result.checked_url),
         "note": result.citation.note,
         "quotes": [_quote(q) for q in result.quotes],
     }
@@ -87,6 +88,11 @@ def _quote(quote: QuoteResult) -> dict[str, Any]:
         "score": quote.score,
         "closest": quote.closest,
         "occurrences": quote.occurrences,
-        "fragment_url": quote.fragment_url,
+        "fragment_url": _redacted(quote.fragment_url),
         "diff": quote.diff,
     }
+
+
+def _redacted(text: str | None) -> str | None:
+    """`text` with the credentials of its URLs redacted (`user:password@` is `***@`)."""
+    return None if text is None else redact(text)

@@ -20,7 +20,7 @@ from factcheck.models import (
 )
 from factcheck.report import FileSection, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
-from factcheck.text import safe_line, shorten
+from factcheck.text import redact, safe_line, shorten
 
 ICONS = {
     CitationStatus.OK: "✅",
@@ -131,5 +131,7 @@ def link(text: str, url: str | None, escaped: bool = False) -> str:
     shown = text if escaped else escape(text)
     if not url:
         return shown
-    target = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    target = (
+        redact(url).replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    )
     return f"[{shown}](<{target}>)"
