@@ -523,8 +523,10 @@ class SnapshotStore:
 
     def record_verdict(self, key: str, result: str | None) -> None:
         """Keep a citation's `ok` verdict (`result`, as verdicts.encode_ok gives it) under
-        `key`, checked now; None forgets the key's verdict (it is not ok any more)."""
-        self._writer_thread().put(Verdict(key, time.time(), result))
+        `key`, checked now; None forgets the key's verdict (it is not ok any more). The
+        credentials of its URLs are redacted: the index never holds user:password@."""
+        kept = None if result is None else redact(result)
+        self._writer_thread().put(Verdict(key, time.time(), kept))
 
     def keep_quote_results(self, page: PageKey, results: list[tuple[str, str]]) -> None:
         """Queue (quote, QuoteResult JSON) pairs checked against `page`, for later runs."""
