@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from factcheck.models import QuoteResult, QuoteStatus
 from factcheck.quotes.extract import extract
-from factcheck.quotes.match import found_verbatim, match_quote, prepare_page
+from factcheck.quotes.match import found_verbatim, match_quote, prepare_extracted
 from factcheck.quotes.normalise import normalise
 from factcheck.quotes.verbatim import Source, find_verbatim
 
@@ -33,7 +33,7 @@ CORPUS: dict[str, Any] = yaml.safe_load(
 
 def full_path(page: str, quote: str, html: bool = True) -> QuoteResult:
     text = extract(page.encode(), "text/html" if html else "text/plain", "utf-8")
-    return match_quote(quote, prepare_page(text.text, text.script_text), URL)
+    return match_quote(quote, prepare_extracted(text), URL)
 
 
 def cheap_path(page: str, quote: str, html: bool = True) -> QuoteResult | None:
@@ -71,9 +71,6 @@ NOT_VISIBLE = {
     "nested template": "<template><template></template><p>the budget was cut</p></template>",
     "noscript": "<noscript><p>the budget was cut</p></noscript>",
     "svg": "<svg><text>the budget was cut</text></svg>",
-    "hidden attribute": "<div hidden><p>the budget was cut</p></div>",
-    "display none": '<div style="display: none"><p>the budget was cut</p></div>',
-    "hidden nested": '<div style="display:none"><div>a</div><p>the budget was cut</p></div>',
     "attribute": '<img alt="the budget was cut" src="x.png">',
     "attribute with markup": (
         '<span data-content="<b>Note</b> the budget was cut <i>today</i>">Info</span>'
@@ -88,6 +85,22 @@ def test_a_copy_a_reader_does_not_see_is_never_answered(markup: str) -> None:
     assert QUOTE in page
     assert cheap_path(page, QUOTE) is None
     assert full_path(page, QUOTE).status is not QuoteStatus.FOUND
+
+
+HIDDEN_UNTIL_SHOWN = {
+    "hidden attribute": "<div hidden><p>the budget was cut</p></div>",
+    "display none": '<div style="display: none"><p>the budget was cut</p></div>',
+    "hidden nested": '<div style="display:none"><div>a</div><p>the budget was cut</p></div>',
+}
+
+
+@pytest.mark.parametrize("markup", HIDDEN_UNTIL_SHOWN.values(), ids=HIDDEN_UNTIL_SHOWN.keys())
+def test_a_copy_hidden_until_shown_is_found_by_the_full_path_only_with_a_note(markup: str) -> None:
+    page = BODY.format(markup)
+    assert cheap_path(page, QUOTE) is None
+    result = full_path(page, QUOTE)
+    assert (result.status, result.note) == (QuoteStatus.FOUND, "found in text hidden until shown")
+    assert result.fragment_url is None  # a browser cannot highlight what it does not show
 
 
 NOT_SURE = {

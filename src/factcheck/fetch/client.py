@@ -140,7 +140,7 @@ class Fetcher:
                 await asyncio.sleep(delay)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
-        """Follow redirects (and one same-site meta refresh), checking every hop."""
+        """Follow redirects (and one meta refresh to another page), checking every hop."""
         seen = [url]
         permanent: str | None = None
         all_permanent, refreshed = True, False

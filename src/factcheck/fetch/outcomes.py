@@ -41,9 +41,16 @@ CHALLENGE_PAGE_MAX = 64 * 1024
 CHALLENGE_WINDOW = 16 * 1024
 _META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
 _REFRESH = re.compile(rb"""http-equiv\s*=\s*["']?refresh""", re.I)
-_REFRESH_URL = re.compile(
-    rb"""content\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?([^"'>\s]+)""", re.I
+_REFRESH_CONTENT = re.compile(
+    rb"""content\s*=\s*["']?\s*(\d+)[\d.]*\s*(?:[;,]\s*(?:url\s*=\s*)?["']?([^"'>\s]+))?""",
+    re.I,
 )
+# A conditional comment (`<!--[if lte IE 9]><meta http-equiv="refresh" ...><![endif]-->`) is a
+# comment: nothing in it is followed.
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)
+# A refresh this soon is "this page has moved, you will be taken there"; a later one is a
+# periodic reload of the page (content="1800"), never a redirect.
+REDIRECT_REFRESH_MAX_DELAY = 15
 
 
 class FetchOutcome(StrEnum):
@@ -201,7 +208,9 @@ def http_reason(answer: Answer) -> str:
 
 
 def meta_refresh(result: FetchResult) -> str | None:
-    """The same-site page an HTML page's <meta http-equiv="refresh"> sends the reader to."""
+    """The other page an HTML page's <meta http-equiv="refresh"> soon sends the reader to
+    (any host: the client's address guard checks that hop as every other); None for a
+    reload of the same page, a long delay, or a refresh inside a comment."""
     if (
         result.outcome is not FetchOutcome.OK
         or result.media_type not in ("text/html", "application/xhtml+xml")
@@ -211,14 +220,24 @@ def meta_refresh(result: FetchResult) -> str | None:
     head = result.body[: 16 * 1024]
     if b"refresh" not in head.lower():  # most pages: skip the tag scan
         return None
+    if b"<!--" in head:
+        head = _COMMENT.sub(b"", head)
     for tag in _META_TAG.findall(head):
-        found = _REFRESH_URL.search(tag) if _REFRESH.search(tag) else None
+        found = _REFRESH_CONTENT.search(tag) if _REFRESH.search(tag) else None
         if found:
-            target = urljoin(result.final_url, found.group(1).decode("ascii", "replace"))
-            here, there = urlsplit(result.final_url), urlsplit(target)
-            same_site = (here.scheme, here.netloc) == (there.scheme, there.netloc)
-            return target if same_site and target != result.final_url else None
+            return _refresh_target(result.final_url, int(found.group(1)), found.group(2))
     return None
+
+
+def _refresh_target(here: str, delay: int, url: bytes | None) -> str | None:
+    """Where a refresh after `delay` seconds to `url` goes, when it is a redirect."""
+    if url is None or delay > REDIRECT_REFRESH_MAX_DELAY:
+        return None
+    target = urljoin(here, url.decode("ascii", "replace"))
+    old, new = urlsplit(here), urlsplit(target)
+    if new.scheme not in ("http", "https") or (old.netloc, old.path) == (new.netloc, new.path):
+        return None  # a reload of this very page (`url=?refresh=1`), or not a web page
+    return target
 
 
 def network_error(original: str, url: str, hops: int, reason: str, network: bool) -> FetchResult:

@@ -19,9 +19,23 @@ _IGNORED = re.compile(
     r"italics (?:added|mine|in original))\s*[\])]",
     re.I,
 )
-_ELLIPSIS = re.compile(r"\s*(?:[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,})\s*")
+# The gap markers of transcripts ("[inaudible]", "(crosstalk 00:12:03)") stand, like "[...]",
+# for words left out: the quote splits there.
+_GAPS = (
+    r"unintelligible|inaudible|indiscernible|crosstalk|cross-talk|laughter|laughs|applause"
+    r"|silence|pause|overlapping(?: voices| speech)?|audio (?:cuts out|gap)|garbled|unclear"
+)
+_ELLIPSIS = re.compile(
+    r"\s*(?:[\[(]\s*(?:…|\.(?:\s?\.){2,})\s*[\])]|…|\.(?:\s?\.){2,}"
+    rf"|[\[(]\s*(?:{_GAPS})(?:[\s,:]+[\d:.]{{1,12}})?\s*[\])])\s*",
+    re.I,
+)
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 _SLOT = "\x00"
+# An insertion inside a word ("[fire]walls" for "walls") is its own text or nothing: it is kept
+# between these two marks in a segment's pieces and read as an optional group.
+_OPTIONAL_OPEN, _OPTIONAL_CLOSE = "\x02", "\x03"
+_OPTIONAL = re.compile("\x02([^\x02\x03]*)\x03")
 _NEGATIONS = frozenset(
     {
         "not",
@@ -58,7 +72,12 @@ class Segment:
         out = self.pieces[0]
         for own, piece in zip(self.insertions, self.pieces[1:], strict=True):
             out += own + piece
-        return out.strip()
+        return _OPTIONAL.sub(r"\1", out).strip()
+
+    @property
+    def literal(self) -> bool:
+        """True when the segment is one exact piece of text (no insertion of any kind)."""
+        return not self.insertions and _OPTIONAL_OPEN not in self.pieces[0]
 
 
 @dataclass(frozen=True)
@@ -91,9 +110,14 @@ def _segment(part: str) -> Segment:
         before = part[found.start() - 1] if found.start() else " "
         after = part[found.end()] if found.end() < len(part) else " "
         if before.isalnum() or after.isalnum():  # "[t]he", "Hikvision['s]": part of a word
-            return found.group(1)
+            own = found.group(1)
+            # "[fire]walls": a pure insertion, its own text or nothing ("[t]he": a letter
+            # changed, always there).
+            optional = len(own) > 1 and own.isalpha() and own.islower()
+            return f"{_OPTIONAL_OPEN}{own}{_OPTIONAL_CLOSE}" if optional else own
         insertions.append(normalise(found.group(1)))
-        return f" {_SLOT} "
+        # Spaced only as the quote spaces it: "capital [of Warsaw], they" has none before ",".
+        return (" " if before.isspace() else "") + _SLOT + (" " if after.isspace() else "")
 
     template = normalise(_BRACKET.sub(slot, part))
     pieces = template.split(_SLOT)
@@ -101,10 +125,23 @@ def _segment(part: str) -> Segment:
 
 
 def is_bounded(text: str, start: int, end: int) -> bool:
-    """True when text[start:end] neither starts nor ends inside a word (alphabetic scripts)."""
-    if start > 0 and _wordy(text[start - 1]) and _wordy(text[start]):
+    """True when text[start:end] neither starts nor ends inside a word (alphabetic scripts).
+
+    A mark between two letters or digits is inside the word: "1" is not on a page saying
+    "1,500", nor "I can" on one saying "I can't".
+    """
+    if start > 0 and _wordy(text[start]) and _wordy_or_joined(text, start - 1, -1):
         return False
-    return not (end < len(text) and _wordy(text[end]) and _wordy(text[end - 1]))
+    return not (end < len(text) and _wordy(text[end - 1]) and _wordy_or_joined(text, end, 1))
+
+
+def _wordy_or_joined(text: str, pos: int, step: int) -> bool:
+    """True when text[pos] is a letter or digit, or a mark with one just beyond it."""
+    char = text[pos]
+    if _wordy(char):
+        return True
+    beyond = pos + step
+    return not char.isspace() and 0 <= beyond < len(text) and _wordy(text[beyond])
 
 
 def _wordy(char: str) -> bool:
@@ -126,30 +163,31 @@ def find_exact(needle: str, text: str, start: int = 0, stop: int | None = None) 
 def find_segment(
     segment: Segment, text: str, start: int = 0, stop: int | None = None
 ) -> list[Span]:
-    """Every occurrence of `segment` in text[start:stop], insertions read generously."""
-    if not segment.insertions:
+    """Every occurrence of `segment` in text[start:stop], insertions read generously: a
+    bracketed insertion is its own text (bracketed or not), a few words, or nothing."""
+    if segment.literal:
         return find_exact(segment.plain, text, start, stop)
-    if not segment.pieces[0].strip() and segment.pieces[1].strip():
+    if segment.insertions and not segment.pieces[0].strip() and segment.pieces[1].strip():
         # A leading insertion would let a regex reach back six words: read it as its own
-        # text when that stands just before the rest, else as the one word before.
+        # text when that stands just before the rest, else as nothing (a pure insertion).
         rest = Segment((segment.pieces[1].lstrip(),) + segment.pieces[2:], segment.insertions[1:])
         own = segment.insertions[0]
         return [
-            Span(_word_before(text, span.start, own), span.end)
+            Span(_own_before(text, span.start, own, start), span.end)
             for span in find_segment(rest, text, start, stop)
-            if _word_before(text, span.start, own) >= start
         ]
     stop = len(text) if stop is None else stop
     pattern = _pattern(segment)
-    anchor = max(segment.pieces, key=lambda p: len(p.strip())).strip()
+    literal = " ".join(_OPTIONAL.sub(" ", piece) for piece in segment.pieces)
+    anchor = max(literal.split(), key=len, default="")
     reach = sum(map(len, segment.pieces)) + len(segment.insertions) * 50 * MAX_INSERTION_WORDS
     spans: list[Span] = []
-    for hit in find_exact(anchor, text, start, stop) if anchor else []:
-        lo, hi = max(start, hit.start - reach), min(stop, hit.end + reach)
+    for hit in _find_all(anchor, text, start, stop) if anchor else []:
+        lo, hi = max(start, hit - reach), min(stop, hit + len(anchor) + reach)
         for found in pattern.finditer(text, lo, hi):
             span = Span(found.start(), found.end())
             if (
-                found.start() <= hit.start < found.end()
+                found.start() <= hit < found.end()
                 and span not in spans
                 and is_bounded(text, span.start, span.end)
             ):
@@ -157,23 +195,44 @@ def find_segment(
     return spans
 
 
-def _word_before(text: str, pos: int, own: str) -> int:
-    """Where the insertion before `pos` starts: its own text if there, else one word."""
-    before = text[max(pos - len(own) - 1, 0) : pos]
-    if before.rstrip().endswith(own):
+def _find_all(needle: str, text: str, start: int, stop: int) -> list[int]:
+    """Every offset of `needle` in text[start:stop] (word boundaries left to the caller)."""
+    hits: list[int] = []
+    pos = text.find(needle, start, stop)
+    while pos >= 0:
+        hits.append(pos)
+        pos = text.find(needle, pos + 1, stop)
+    return hits
+
+
+def _own_before(text: str, pos: int, own: str, start: int) -> int:
+    """Where a leading insertion before `pos` starts: its own text if there, else `pos`."""
+    before = text[max(pos - len(own) - 1, start) : pos]
+    if own and before.rstrip().endswith(own):
         return pos - len(before) + len(before.rstrip()) - len(own)
-    space = text.rfind(" ", 0, max(pos - 1, 0))
-    return space + 1
+    return pos
 
 
 def _pattern(segment: Segment) -> re.Pattern[str]:
     words = rf"[^ ]{{1,50}}(?: [^ ]{{1,50}}){{0,{MAX_INSERTION_WORDS - 1}}}"
-    parts = [re.escape(segment.pieces[0].lstrip())]
-    last = len(segment.insertions) - 1
-    for index, (own, piece) in enumerate(zip(segment.insertions, segment.pieces[1:], strict=True)):
-        parts.append(f"(?:{re.escape(own)}|{words}?)")
-        parts.append(re.escape(piece.rstrip() if index == last else piece))
+    parts = [_escape(segment.pieces[0].rstrip())]
+    for index, own in enumerate(segment.insertions):
+        space = " " if segment.pieces[index].endswith(" ") else ""
+        mine = re.escape(own)
+        parts.append(rf"(?: ?\[{mine}\]|{space}(?:{mine}|{words}?))?")
+        parts.append(_escape(segment.pieces[index + 1].rstrip()))
     return re.compile("".join(parts))
+
+
+def _escape(piece: str) -> str:
+    """A piece of a segment as a pattern: "\x02fire\x03walls" is "(?:fire)?walls"."""
+    out, at = [], 0
+    for found in _OPTIONAL.finditer(piece):
+        out.append(re.escape(piece[at : found.start()]))
+        out.append(f"(?:{re.escape(found.group(1))})?")
+        at = found.end()
+    out.append(re.escape(piece[at:]))
+    return "".join(out)
 
 
 def find_quote(segments: list[Segment], text: str) -> list[list[Span]]:

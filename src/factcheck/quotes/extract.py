@@ -1,16 +1,25 @@
 """Bytes and a media type in, the text a reader sees out: HTML, PDF or plain text.
 
-HTML: block elements and <br> separate words (a line break in the text marks each block
-boundary), inline elements do not (`<b>prob</b>lem` is "problem"); script, style, template,
-noscript, comments, hidden elements and footnote markers are dropped; <q> gets the quote
-marks a browser draws.
+HTML, parsed as a browser with scripting on parses it: block elements and <br> separate words
+(a line break in the text marks each block boundary), inline elements do not (`<b>prob</b>lem`
+is "problem"), but where two inline elements meet with no space between them a style sheet may
+set them apart (a badge and a headline, flex items), so `marked` keeps that place as an
+optional space (MARK); script, style, template, comments, ruby readings (<rt>, <rp>), hidden
+elements and footnote markers are dropped; <noscript> is raw text, never shown; <q> gets the
+quote marks a browser draws. What a page hides until a click (display:none, `hidden`) and the
+text its data scripts carry (JSON, JSON-LD, `__NEXT_DATA__`) are kept apart, as places where a
+quote may be shown later, never as what the page shows.
 PDF: pages in order, line-end hyphenation joined ("imple-\\nmentation" is "implementation").
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import methodcaller
+from typing import Any
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
@@ -32,9 +41,24 @@ _UPPER_TAG = re.compile(r"</?[A-Z]")
 _UPPER_OR_Q_TAG = re.compile(r"</?(?:[A-Z]|q[\s/>])")
 _Q_OPEN = re.compile(r"<q(?:\s[^>]*)?>", re.I)
 _Q_CLOSE = re.compile(r"</q\s*>", re.I)
-_DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg")
+_DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg", "rt", "rp")
+# With scripting on (as in every browser a reader uses), <noscript> is raw text up to its end
+# tag and never shown: `<noscript><div></noscript>` must not swallow the rest of the page.
+_NOSCRIPT = re.compile(r"<noscript(?:[\s/][^>]*)?>.*?(?:</noscript\s*>|$)", re.I | re.S)
+MARK = "\x01"  # an element boundary with no space: an optional space (see `marked`)
+# What `str.strip()` strips (every character `str.isspace` takes), and MARK: a marked line
+# trimmed of both is the plain line trimmed, so the marked text less its marks is the text.
+_BLANK_OR_MARK = methodcaller(
+    "strip",
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + MARK,
+)
 _HIDDEN = '[hidden], input[type=hidden], [style*="display:none"], [style*="display: none"]'
 _FOOTNOTE_LINK = 'sup > a[href^="#"]'
+DATA_SCRIPT_TYPES = frozenset(("application/json", "application/ld+json", "text/json"))
+# A script that only hands a data blob to the page (`window.__INITIAL_STATE__ = {...}`): its
+# JSON is text the page shows; a string literal inside other code is not.
+_DATA_ASSIGNMENT = re.compile(r"\s*(?:window\.|self\.)?[\w$.]{1,80}\s*=\s*[{\[]")
 
 
 class UnreadableContentError(Exception):
@@ -43,12 +67,20 @@ class UnreadableContentError(Exception):
 
 @dataclass(frozen=True)
 class PageText:
-    """The visible text of a page, plus the text of its scripts (to tell a JS-rendered page)."""
+    """The visible text of a page, plus the text of its scripts (to tell a JS-rendered page).
+
+    `marked` is the visible text before tidying, with MARK wherever two elements meet with no
+    space (an optional space); `hidden` the text of hidden elements; `data` the raw text of
+    the page's data scripts (JSON), decoded only when a quote is looked for there.
+    """
 
     text: str
     kind: str  # "html", "pdf" or "text"
     script_text: str = ""
     title: str | None = None
+    marked: str | None = None
+    hidden: str = ""
+    data: tuple[str, ...] = ()
 
 
 def extract(
@@ -79,24 +111,54 @@ def html_text(html: str) -> PageText:
 
     # Source line breaks are spaces to a reader; the line breaks of the text mark blocks.
     html = html.replace("\r", " ").replace("\n", " ")
+    if "<noscript" in html or "<NOSCRIPT" in html or "<Noscript" in html:
+        html = _NOSCRIPT.sub("", html)
     if _UPPER_OR_Q_TAG.search(html) is None:
         html = _BLOCK_TAG.sub("\n<", html)
     else:
         blocks = _BLOCK_TAG_ANY_CASE if _UPPER_TAG.search(html) else _BLOCK_TAG
         html = _Q_CLOSE.sub("\u201d\\g<0>", _Q_OPEN.sub("\\g<0>\u201c", blocks.sub("\n<", html)))
     tree = LexborHTMLParser(html)
-    scripts = "\n".join(node.text(deep=True) for node in tree.css("script"))
+    scripts, data = _scripts(tree)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else None
-    for node in tree.css(_HIDDEN):
-        node.decompose()
+    tree.strip_tags(list(_DROPPED))
+    hidden = _hidden_text(tree)
     for link in tree.css(_FOOTNOTE_LINK):  # "investigation¹": a quote leaves the marker out
         if link.parent is not None:
             link.parent.decompose()
-    tree.strip_tags(list(_DROPPED))
     root = tree.body or tree.root
-    text = root.text(deep=True, separator="") if root else ""
-    return PageText(text=_tidy(text), kind="html", script_text=scripts, title=title)
+    marked = _tidy(root.text(deep=True, separator=MARK), _BLANK_OR_MARK) if root else ""
+    text = marked.replace(MARK, "")
+    return PageText(
+        text=text,
+        kind="html",
+        script_text=scripts,
+        title=title,
+        marked=marked,
+        hidden=hidden,
+        data=data,
+    )
+
+
+def _scripts(tree: Any) -> tuple[str, tuple[str, ...]]:
+    """The text of the page's executable scripts, and that of its data scripts (JSON)."""
+    code: list[str] = []
+    data: list[str] = []
+    for node in tree.css("script"):
+        text = node.text(deep=True)
+        kind = (node.attributes.get("type") or "").strip().lower()
+        (data if kind in DATA_SCRIPT_TYPES or _DATA_ASSIGNMENT.match(text) else code).append(text)
+    return "\n".join(code), tuple(data)
+
+
+def _hidden_text(tree: Any) -> str:
+    """The text of hidden elements (a slide until opened), removed from the tree."""
+    texts = []
+    for node in tree.css(_HIDDEN):
+        texts.append(node.text(deep=True, separator=""))
+        node.decompose()
+    return _tidy("\n".join(texts)) if texts else ""
 
 
 def block_tag_at(html: str, pos: int) -> bool:
@@ -110,9 +172,9 @@ def block_starts_within(html: str, start: int, end: int) -> bool:
     return _BLOCK_START.search(html, start, end) is not None
 
 
-def _tidy(text: str) -> str:
+def _tidy(text: str, strip: Callable[[str], str] = str.strip) -> str:
     """Trim each line and drop empty ones (the blank text between blocks)."""
-    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
+    return "\n".join(filter(None, map(strip, text.split("\n"))))
 
 
 def pdf_text(body: bytes) -> str:
@@ -123,3 +185,42 @@ def pdf_text(body: bytes) -> str:
         return read_pdf(body)
     except UnreadablePDF as exc:
         raise UnreadableContentError(str(exc)) from exc
+
+
+def data_text(blobs: tuple[str, ...]) -> str:
+    """The text a page's data scripts carry: every string of their JSON, escapes read, one a
+    line (HTML in a string read as a page's text). Scripts that are not JSON give nothing."""
+    lines: list[str] = []
+    for blob in blobs:
+        value = _json_value(blob)
+        if value is not None:
+            lines.extend(_strings(value))
+    return "\n".join(lines)
+
+
+def _json_value(blob: str) -> object | None:
+    """The JSON in a data script (a whole JSON text, or the value a script assigns)."""
+    start = next((i for i, char in enumerate(blob) if char in "{["), -1)
+    if start < 0:
+        return None
+    try:
+        value: object = json.JSONDecoder().raw_decode(blob, start)[0]
+    except (ValueError, RecursionError):  # not JSON, or nested past what json reads
+        return None
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value, depth first, without recursion (a page may nest deep)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if " " in item:  # a sentence, not an identifier or a URL
+                out.append(html_text(item).text if "<" in item else item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return out

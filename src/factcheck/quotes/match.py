@@ -5,12 +5,18 @@ only when its words stand on the page on word boundaries (its ellipsis-separated
 order, close together), `altered` when a close passage stands there instead, `missing`
 otherwise. A near match is never `found`: "did knowingly" is altered on a page that says
 "did not knowingly", whatever its score.
+
+Punctuation is not wording: a near passage whose words are the quote's, in order, makes the
+quote `found`, with a note saying what punctuation differs (`loose`). A quote not in what the
+page shows but in what it hides until a click, or in the text its data scripts carry, is
+`found` with a note and no text-fragment link; hidden text never overrides what the page
+shows: a quote with an altered passage in sight stays altered.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from factcheck.models import QuoteResult, QuoteStatus
@@ -22,20 +28,44 @@ from factcheck.quotes.editorial import (
     parse_quote,
     readable,
 )
+from factcheck.quotes.extract import MARK, PageText, data_text
 from factcheck.quotes.fragment import fragment_url
+from factcheck.quotes.loose import LooseMatch, find_loose, skeleton
 from factcheck.quotes.normalise import NormalisedText, normalise
 from factcheck.quotes.verbatim import Source
 
-__all__ = ["ALTERED_THRESHOLD", "PreparedPage", "match_quote", "normalise", "prepare_page"]
+__all__ = [
+    "ALTERED_THRESHOLD",
+    "PreparedPage",
+    "match_quote",
+    "normalise",
+    "prepare_extracted",
+    "prepare_page",
+]
 
 ALTERED_THRESHOLD = 80.0  # below this score a quote is missing, not altered
 NEARLY_EMPTY = 200  # normalised characters of visible text under which a page looks unrendered
+HIDDEN_NOTE = "found in text hidden until shown"
+SCRIPT_NOTE = "found in text the page shows only through its scripts"
+UNRENDERED_NOTE = "the page's visible text is nearly empty: it is rendered by JavaScript"
+COPY_UNSHOWN_NOTE = (
+    "an exact copy is in text the page does not show (hidden or in its scripts), "
+    "where corrections and old versions are kept"
+)
+# Hidden text never overrides what the page shows: a passage in sight this close to the quote
+# (a headline saying "did not", the copy hidden saying "did") keeps it from being found there.
+UNSHOWN_FLOOR = 65.0
+LOOSE_MARGIN = 40  # characters of the page around a near passage searched punctuation apart
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])|\\[nrt]")
 
 
 @dataclass(frozen=True)
 class PreparedPage:
-    """A page normalised once, to search for many quotes."""
+    """A page normalised once, to search for many quotes.
+
+    `marked` is `original` with MARK where elements meet with no space (see `extract`);
+    `hidden` the text of its hidden elements; `data` the raw text of its data scripts.
+    """
 
     original: str
     normalised: str
@@ -43,11 +73,30 @@ class PreparedPage:
     index: NormalisedText = field(
         default_factory=lambda: NormalisedText(""), repr=False, compare=False
     )
+    marked: str | None = field(default=None, repr=False, compare=False)
+    hidden: str = field(default="", repr=False, compare=False)
+    data: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def hidden_page(self) -> PreparedPage | None:
+        """The hidden elements' text, prepared (None when there is none)."""
+        return prepare_page(self.hidden) if self.hidden else None
+
+    @cached_property
+    def data_page(self) -> PreparedPage | None:
+        """The data scripts' text, decoded and prepared (None when there is none)."""
+        text = data_text(self.data) if self.data else ""
+        return prepare_page(text) if text else None
 
     @cached_property
     def scripts_normalised(self) -> str:
         """The scripts' text, JSON escapes read, normalised (only when a quote is missing)."""
         return normalise(_JSON_ESCAPE.sub(_unescape, self.script_text))
+
+
+def prepare_extracted(page: PageText) -> PreparedPage:
+    """`prepare_page` for an extracted page: its text, scripts, marks, hidden and data text."""
+    return prepare_page(page.text, page.script_text, page.marked, page.hidden, page.data)
 
 
 def _unescape(found: re.Match[str]) -> str:
@@ -56,10 +105,28 @@ def _unescape(found: re.Match[str]) -> str:
     return found.group(2) or " "
 
 
-def prepare_page(text: str, script_text: str = "") -> PreparedPage:
-    """Normalise a page's text once so that every quote searches the same string."""
+def prepare_page(
+    text: str,
+    script_text: str = "",
+    marked: str | None = None,
+    hidden: str = "",
+    data: tuple[str, ...] = (),
+) -> PreparedPage:
+    """Normalise a page's text once so that every quote searches the same string.
+
+    `marked`, when given, is `text` with MARKs (`text` is `marked` less them); `hidden` and
+    `data` the page's hidden text and data scripts (see `PageText`).
+    """
     index = NormalisedText.build(text)
-    return PreparedPage(original=text, normalised=index.text, script_text=script_text, index=index)
+    return PreparedPage(
+        original=text,
+        normalised=index.text,
+        script_text=script_text,
+        index=index,
+        marked=marked if marked and MARK in marked else None,
+        hidden=hidden,
+        data=data,
+    )
 
 
 def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> QuoteResult:
@@ -80,7 +147,7 @@ def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> Quote
         return _found(quote, page, good, url)
     if flipped:
         return _elided(quote, page, flipped[0])
-    return _not_found(quote, segments, page)
+    return _not_found(quote, segments, page, url)
 
 
 def _original(page: PreparedPage, start: int, end: int) -> str:
@@ -138,7 +205,9 @@ def _elided(quote: str, page: PreparedPage, chain: list[Span]) -> QuoteResult:
     )
 
 
-def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult:
+def _not_found(
+    quote: str, segments: list[Segment], page: PreparedPage, url: str | None = None
+) -> QuoteResult:
     from factcheck.quotes.closest import closest_passage, word_diff  # rapidfuzz: only here
 
     needle, shown = " ".join(s.plain for s in segments), readable(quote)
@@ -156,7 +225,12 @@ def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> Quote
             needle = shown = missing[0]
     passage = closest_passage(needle, page.normalised)
     score = passage.score if passage else 0.0
+    if passage is not None and score >= ALTERED_THRESHOLD:
+        loose = _loose(quote, segments, page, passage.start, passage.end)
+        if loose is not None:
+            return _found_loosely(quote, page, loose, url)
     closest = _original(page, passage.start, passage.end) if passage else None
+    unshown = _unshown(quote, segments, page)
     if score >= ALTERED_THRESHOLD and closest is not None:
         return QuoteResult(
             text=quote,
@@ -164,14 +238,86 @@ def _not_found(quote: str, segments: list[Segment], page: PreparedPage) -> Quote
             score=score,
             closest=closest,
             diff=word_diff(shown, closest),
+            note=COPY_UNSHOWN_NOTE if unshown else None,
         )
+    if unshown is not None and score < UNSHOWN_FLOOR:
+        return unshown
     return QuoteResult(
         text=quote,
         status=QuoteStatus.MISSING,
         score=score,
         closest=closest,
-        note=_script_note(segments, page),
+        note=COPY_UNSHOWN_NOTE if unshown else _script_note(segments, page),
     )
+
+
+def _loose(
+    quote: str, segments: list[Segment], page: PreparedPage, start: int, end: int
+) -> LooseMatch | None:
+    """The quote found punctuation apart near the normalised span [start, end) of `page`
+    (offsets of `page.marked`, or of `page.original` when it has no marks)."""
+    if len(segments) != 1 or segments[0].insertions:
+        return None
+    text = page.marked or page.original
+    margin = len(quote) + LOOSE_MARGIN
+    lo = _marked_offset(page, page.index.to_original(start)) - margin
+    hi = _marked_offset(page, page.index.to_original(end, end=True)) + margin
+    lo, hi = max(lo, 0), min(hi, len(text))
+    if skeleton(quote) not in skeleton(text[lo:hi]):
+        return None
+    found = find_loose(quote, text[lo:hi])
+    return LooseMatch(lo + found.start, lo + found.end, found.note) if found else None
+
+
+def _marked_offset(page: PreparedPage, pos: int) -> int:
+    """Where offset `pos` of `page.original` stands in `page.marked` (the same text with
+    MARKs): past as many marks as stand before it."""
+    if page.marked is None:
+        return pos
+    marked, at = page.marked, pos
+    while (moved := pos + marked.count(MARK, 0, at + 1)) != at:
+        at = moved
+    return at
+
+
+def _found_loosely(
+    quote: str, page: PreparedPage, loose: LooseMatch, url: str | None
+) -> QuoteResult:
+    passage = (page.marked or page.original)[loose.start : loose.end].replace(MARK, "")
+    result = _found_result(quote, passage, [passage], 1, url)
+    return replace(result, note=loose.note)
+
+
+def _unshown(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult | None:
+    """The quote found in text the page does not show at first: its hidden elements, then
+    its data scripts (a found result with a note and no link), else None."""
+    for where, note in ((page.hidden_page, HIDDEN_NOTE), (page.data_page, SCRIPT_NOTE)):
+        if where is None:
+            continue
+        found = _found_in(quote, segments, where)
+        if found is not None:
+            if where is page.data_page and len(page.normalised) < NEARLY_EMPTY:
+                note = f"{note} ({UNRENDERED_NOTE})"
+            return replace(found, note=f"{note}; {found.note}" if found.note else note)
+    return None
+
+
+def _found_in(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult | None:
+    """The quote found on `page` exactly or punctuation apart (no link), else None."""
+    from factcheck.quotes.closest import closest_passage  # rapidfuzz: only here
+
+    chains = [
+        c
+        for c in find_quote(segments, page.normalised)
+        if len(c) == 1 or not elided_negation(c, page.normalised)
+    ]
+    if chains:
+        return _found(quote, page, chains, None)
+    passage = closest_passage(" ".join(s.plain for s in segments), page.normalised)
+    if passage is None or passage.score < ALTERED_THRESHOLD:
+        return None
+    loose = _loose(quote, segments, page, passage.start, passage.end)
+    return _found_loosely(quote, page, loose, None) if loose else None
 
 
 def _script_note(segments: list[Segment], page: PreparedPage) -> str | None:

@@ -17,7 +17,12 @@ from factcheck.quotes.extract import (
     UnreadableContentError,
     extract,
 )
-from factcheck.quotes.match import PreparedPage, found_verbatim, match_quote, prepare_page
+from factcheck.quotes.match import (
+    PreparedPage,
+    found_verbatim,
+    match_quote,
+    prepare_extracted,
+)
 from factcheck.quotes.verbatim import Source, find_verbatim
 
 
@@ -57,7 +62,7 @@ def read_page(fetched: FetchResult, decoded: str | None = None) -> ReadPage:
         page = extract(fetched.body, media_type, fetched.charset, decoded)
     except UnreadableContentError as exc:
         return ReadPage(fetched, unreadable=str(exc))
-    return ReadPage(fetched, prepare_page(page.text, page.script_text))
+    return ReadPage(fetched, prepare_extracted(page))
 
 
 def check_quotes(page: ReadPage, quotes: tuple[str, ...]) -> PageCheck:

@@ -214,81 +214,99 @@ def _forward(low: str, pos: int, words: tuple[str, ...]) -> int:
 def _bounded(source: Source, start: int, end: int, wanted: str) -> bool:
     """True when the copy starts and ends on word boundaries of the text a reader sees.
 
-    The reader's character next to the copy is found past inline tags (a block tag is a line
-    break) and read through character references; anything else next to it (a tag that drops
-    or adds text, a character normalisation drops) makes it unsure: False.
+    The reader's characters next to the copy (two, when the first is a mark: "1" is not a
+    word of "1,500") are found past inline tags (a block tag is a line break) and read through
+    character references; anything else next to it (a tag that drops or adds text, a
+    character normalisation drops) makes it unsure: False.
     """
-    if source.html:
-        before, after = _char_before(source, start), _char_after(source, end)
-    else:
-        text = source.text
-        before = text[start - 1] if start > 0 else " "
-        after = text[end] if end < len(text) else " "
-    if not before.isspace():
-        before = normalise(before)[-1:] or "?"
-    if not after.isspace():
-        after = normalise(after)[:1] or "?"
-    if "?" in (before, after):
+    before = _reader_chars(source, start, -1)
+    after = _reader_chars(source, end, 1)
+    if "?" in before + after:
         return False
     probe = f"{before}{wanted}{after}"
-    return is_bounded(probe, 1, len(probe) - 1)
+    return is_bounded(probe, len(before), len(probe) - len(after))
 
 
-def _char_before(source: Source, pos: int) -> str:
-    """The character a reader sees just before source offset `pos` ("?" when unsure)."""
+def _reader_chars(source: Source, pos: int, step: int) -> str:
+    """The reader's character next to source offset `pos` (before it when `step` is -1),
+    and the one beyond when that is a mark; normalised, "?" when unsure."""
+    chars = []
+    for _ in range(2):
+        if source.html:
+            char, pos = _char_before(source, pos) if step < 0 else _char_after(source, pos)
+        else:
+            at = pos - 1 if step < 0 else pos
+            char = source.text[at] if 0 <= at < len(source.text) else " "
+            pos = at if step < 0 else at + 1
+        if not char.isspace():
+            char = (normalise(char)[-1:] if step < 0 else normalise(char)[:1]) or "?"
+        chars.append(char)
+        if char.isspace() or char.isalnum() or char == "?":
+            break
+    return "".join(reversed(chars)) if step < 0 else "".join(chars)
+
+
+def _char_before(source: Source, pos: int) -> tuple[str, int]:
+    """The character a reader sees just before source offset `pos` ("?" when unsure), and
+    the offset just before it."""
     text, low = source.text, source.lower
     assert low is not None
     for _ in range(MAX_TAGS_SKIPPED):
         if pos <= 0:
-            return " "
+            return " ", 0
         char = text[pos - 1]
         if char == ";":
             amp = text.rfind("&", max(0, pos - MAX_REFERENCE), pos)
             found = _REFERENCE.fullmatch(text, amp, pos) if amp >= 0 else None
-            return unescape(found.group())[-1:] or "?" if found else char
+            if found:
+                return unescape(found.group())[-1:] or "?", amp
+            return char, pos - 1
         if char != ">":
-            return char
+            return char, pos - 1
         if low.endswith("-->", 0, pos):  # a comment shows nothing: look before it
             comment = low.rfind("<!--", 0, pos - 3)
             if (comment, pos) not in source.raw:
-                return "?"
+                return "?", pos
             pos = comment
             continue
         opened = low.rfind("<", 0, pos)
         if opened < 0 or low.find(">", opened, pos - 1) >= 0:
-            return "?"
+            return "?", pos
         if block_tag_at(low, opened):
-            return "\n"
+            return "\n", opened
         if not _INLINE_TAG.match(low, opened):
-            return "?"
+            return "?", pos
         pos = opened
-    return "?"
+    return "?", pos
 
 
-def _char_after(source: Source, pos: int) -> str:
-    """The character a reader sees at source offset `pos` ("?" when unsure)."""
+def _char_after(source: Source, pos: int) -> tuple[str, int]:
+    """The character a reader sees at source offset `pos` ("?" when unsure), and the
+    offset just after it."""
     text, low = source.text, source.lower
     assert low is not None
     for _ in range(MAX_TAGS_SKIPPED):
         if pos >= len(text):
-            return " "
+            return " ", pos
         char = text[pos]
         if char == "&":
             found = _REFERENCE.match(text, pos, pos + MAX_REFERENCE)
-            return unescape(found.group())[:1] or "?" if found else char
+            if found:
+                return unescape(found.group())[:1] or "?", found.end()
+            return char, pos + 1
         if char != "<":
-            return char
+            return char, pos + 1
         if low.startswith("<!--", pos):  # a comment shows nothing: look after it
             closed = low.find("-->", pos + 2)
             pos = closed + 3 if closed >= 0 else len(low) + 1
             continue
         if block_tag_at(low, pos):
-            return "\n"
+            return "\n", pos
         closed = low.find(">", pos)
         if not _INLINE_TAG.match(low, pos) or closed < 0 or not _plain_tag(low, pos, closed):
-            return "?"
+            return "?", pos
         pos = closed + 1
-    return "?"
+    return "?", pos
 
 
 def _plain_tag(low: str, start: int, end: int) -> bool:
