@@ -6,13 +6,13 @@ exits; the CLI decides what to show and which exit code to use.
 
 from __future__ import annotations
 
-import asyncio
 import gc
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from factcheck.checking import Checked, Progress, check_citations
 from factcheck.errors import NetworkUnreachableError
 from factcheck.evidence.verdicts import recent_verdicts
 from factcheck.models import (
@@ -24,9 +24,14 @@ from factcheck.models import (
     Report,
     VerifyOptions,
 )
-from factcheck.workers import can_fork, check_in_workers, plan_shares
+from factcheck.progress import Progress
+
+if TYPE_CHECKING:  # checking and workers load aiohttp: not needed when nothing is fetched
+    from factcheck.checking import Checked
 
 YOUNG_OBJECTS = 10_000  # the collector's first threshold during a run (see verify)
+# Workers by default: one per core, at most this many (each share needs enough hosts).
+MAX_DEFAULT_WORKERS = 4
 
 
 def verify(
@@ -47,22 +52,38 @@ def verify(
     started = time.monotonic()
     citations = cited(files)
     reused = recent_verdicts(citations, options)
+    if len(reused) == len(citations):  # every verdict from the store: nothing to fetch
+        return _report(files, [reused[i] for i in range(len(citations))], False, options, started)
+    import asyncio
+
+    from factcheck.checking import check_citations
+    from factcheck.workers import can_fork, check_in_workers, plan_shares
+
     live = [c for i, c in enumerate(citations) if i not in reused]
-    checked = Checked([], False)
-    if live:
-        shares = plan_shares(live, options.workers)
-        with _young_collections_rarer():
-            if len(shares) < 2 or not can_fork():
-                checked = asyncio.run(check_citations(live, options, progress))
-            else:
-                checked = check_in_workers(live, shares, options, progress)
+    shares = plan_shares(live, options.workers)
+    with _young_collections_rarer():
+        if len(shares) < 2 or not can_fork():
+            checked = asyncio.run(check_citations(live, options, progress))
+        else:
+            checked = check_in_workers(live, shares, options, progress)
     checked = refuse_if_unreachable(with_reused(checked, reused, len(citations)), options)
     return assemble(files, citations, checked, options, started)
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on, at most MAX_DEFAULT_WORKERS."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_WORKERS)
 
 
 def with_reused(checked: Checked, reused: dict[int, CitationResult], total: int) -> Checked:
     """The results of all `total` citations: `reused` (index -> result) where given, the
     results of `checked` (those checked live, in order) everywhere else."""
+    from factcheck.checking import Checked
+
     if not reused:
         return checked
     live = iter(checked.results)
@@ -91,6 +112,8 @@ async def verify_async(
     files: list[ClaimFile], options: VerifyOptions, progress: Progress | None = None
 ) -> Report:
     """The async core of `verify`, for callers that already run an event loop."""
+    from factcheck.checking import Checked, check_citations
+
     started = time.monotonic()
     citations = cited(files)
     reused = recent_verdicts(citations, options)
@@ -114,7 +137,19 @@ def assemble(
 ) -> Report:
     """The Report of `files` from the results of their `citations` (`cited(files)`)."""
     results = zip(checked.results, citations, strict=True)
-    results_iter = iter([r or _not_checked(c) for r, c in results])
+    every = [r or _not_checked(c) for r, c in results]
+    return _report(files, every, checked.interrupted, options, started)
+
+
+def _report(
+    files: list[ClaimFile],
+    results: list[CitationResult],
+    interrupted: bool,
+    options: VerifyOptions,
+    started: float,
+) -> Report:
+    """The Report of `files` from a result for each of their citations, in file order."""
+    results_iter = iter(results)
     claims = tuple(
         ClaimResult(claim, tuple(next(results_iter) for _ in claim.citations))
         for f in files
@@ -123,7 +158,7 @@ def assemble(
     return Report(
         claims=claims,
         files=tuple(files),
-        interrupted=checked.interrupted,
+        interrupted=interrupted,
         elapsed_seconds=time.monotonic() - started,
         strict=options.strict,
     )

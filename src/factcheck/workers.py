@@ -52,8 +52,6 @@ if TYPE_CHECKING:
 # Distinct URLs a share gets at least: a worker costs a fork, a second event loop and a
 # second session, worth it only when it takes real work off the first.
 MIN_URLS = 32
-# Workers by default: one per core, at most this many (each share needs enough hosts).
-MAX_DEFAULT_WORKERS = 4
 # How long the parent waits for a worker that has answered to exit before killing it.
 EXIT_WAIT = 10.0
 
@@ -93,15 +91,6 @@ def urls_by_host(
         url = strip_fragment(citations[index].url)
         hosts.setdefault(url_host(url), {}).setdefault(url, []).append(index)
     return hosts
-
-
-def default_workers() -> int:
-    """One worker per CPU core this process may run on, at most MAX_DEFAULT_WORKERS."""
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    return min(cores, MAX_DEFAULT_WORKERS)
 
 
 def can_fork() -> bool:
@@ -445,7 +434,6 @@ __all__ = [
     "WorkerError",
     "can_fork",
     "check_in_workers",
-    "default_workers",
     "plan_shares",
     "capacity",
     "split_limit",

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from factcheck.claims.files import load_claims
-from factcheck.evidence import quote_cache
+from factcheck.evidence import codec, quote_cache
 from factcheck.models import QuoteResult, QuoteStatus, Report, VerifyOptions
 from factcheck.quotes import pagecheck
 from factcheck.verify import verify
@@ -191,7 +191,7 @@ def test_matcher_version_follows_the_matcher_source(monkeypatch: pytest.MonkeyPa
     version = quote_cache.matcher_version()
     assert len(version) == 16 and int(version, 16) >= 0
     assert quote_cache.matcher_version.__wrapped__() == version
-    monkeypatch.setattr(quote_cache, "MATCHER_MODULES", quote_cache.MATCHER_MODULES[:-1])
+    monkeypatch.setattr(codec, "MATCHER_MODULES", codec.MATCHER_MODULES[:-1])
     assert quote_cache.matcher_version.__wrapped__() != version
 
 

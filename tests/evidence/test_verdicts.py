@@ -170,12 +170,13 @@ def test_ages_as_a_person_reads_them() -> None:
 def test_the_verdict_key_follows_quotes_and_settings_not_set_order() -> None:
     citation = Citation("https://example.org/a", ("one quote",))
     options = VerifyOptions(allow_hosts=frozenset({"a.example", "b.example", "c.example"}))
-    key = verdicts.verdict_key(citation, options)
+    key = verdicts.verdict_key(citation, verdicts.verdict_context(options))
     same = VerifyOptions(allow_hosts=frozenset({"c.example", "b.example", "a.example"}))
-    assert verdicts.verdict_key(citation, same) == key
+    assert verdicts.verdict_key(citation, verdicts.verdict_context(same)) == key
     other_quote = Citation("https://example.org/a", ("one quote", "another"))
-    assert verdicts.verdict_key(other_quote, options) != key
-    assert verdicts.verdict_key(citation, VerifyOptions(max_bytes=10)) != key
+    assert verdicts.verdict_key(other_quote, verdicts.verdict_context(options)) != key
+    other_setting = verdicts.verdict_context(VerifyOptions(max_bytes=10))
+    assert verdicts.verdict_key(citation, other_setting) != key
 
 
 def test_every_verdict_setting_and_kept_field_exists() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -172,9 +173,10 @@ def verify(
     """
     import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
 
-    with importing("aiohttp"):
+    # With --max-age, a run may fetch nothing at all: aiohttp is imported only if needed.
+    with importing("aiohttp") if max_age is None else nullcontext():
         files, config = load_input(paths, network.pop("config_path"), verbose)
-    from factcheck.workers import default_workers
+    from factcheck.verify import default_workers
 
     check_output(output)
     options = VerifyOptions(

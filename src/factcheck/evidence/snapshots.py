@@ -19,7 +19,7 @@ from typing import Protocol
 
 from factcheck.evidence import drift, quote_cache, wayback
 from factcheck.evidence.store import Snapshot, SnapshotStore, StoreShare
-from factcheck.evidence.verdicts import encode_ok, verdict_key
+from factcheck.evidence.verdicts import encode_ok, verdict_context, verdict_key
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
 from factcheck.quotes.pagecheck import PageCheck, check_page
@@ -139,6 +139,7 @@ class Evidence:
         self.snapshots = SnapshotFetcher(fetcher, store, options.offline) if store else None
         self.source: Fetches = self.snapshots or fetcher
         self.forget: list[str] = []  # keys of verdicts not ok: forgotten if the network was up
+        self.verdict_context = verdict_context(options) if store else ""
 
     def check_page(
         self, url: str, fetched: FetchResult, quote_sets: list[tuple[str, ...]]
@@ -179,7 +180,7 @@ class Evidence:
         citation once the run is known to have reached the network (`network_reachable`):
         a run that finds the network down leaves the store as it was."""
         assert self.store is not None
-        key, kept = verdict_key(citation, self.options), encode_ok(result)
+        key, kept = verdict_key(citation, self.verdict_context), encode_ok(result)
         if kept is None:
             self.forget.append(key)
         else:

@@ -24,9 +24,10 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factcheck.errors import FactcheckError
+from factcheck.evidence.codec import INDEX
 from factcheck.evidence.store_writer import (
     Checks,
     NewSnapshot,
@@ -37,10 +38,11 @@ from factcheck.evidence.store_writer import (
     gzip_member,
     warcinfo_record,
 )
-from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.text import redact
 
-INDEX = "index.sqlite"
+if TYPE_CHECKING:  # the fetcher loads aiohttp: a run that fetches nothing does without it
+    from factcheck.fetch.client import FetchResult
+
 STORE_VERSION = 1  # PRAGMA user_version of the index; a newer one is refused, never rewritten
 
 _SCHEMA = """
@@ -457,6 +459,8 @@ class SnapshotStore:
         written; every method of this store accepts it. An unchanged body (same hash as the
         latest stored one) is not written again: that snapshot is confirmed instead.
         """
+        from factcheck.fetch.outcomes import FetchOutcome
+
         result = _redacted(result)
         has_body = result.outcome is FetchOutcome.OK
         digest = content_hash(result.body) if has_body else None

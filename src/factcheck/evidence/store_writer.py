@@ -29,12 +29,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from isal import isal_zlib
 
-from factcheck.fetch.client import FetchResult
-from factcheck.fetch.outcomes import reason_phrase
+if TYPE_CHECKING:  # the fetcher loads aiohttp: a run that fetches nothing does without it
+    from factcheck.fetch.client import FetchResult
 from factcheck.version import __version__
 
 BATCH = 256  # operations per batch at most: one fsync and one commit each
@@ -370,6 +370,8 @@ def _http_head(result: FetchResult) -> bytes:
     """The stored status line and headers (transfer headers dropped, the decoded body's
     Content-Length) as warcio encodes them: ASCII, other values %-encoded (RFC 8187)."""
     status = result.http_status or 200
+    from factcheck.fetch.outcomes import reason_phrase  # loaded by then: it fetched
+
     statusline = f"{status} {reason_phrase(status, None)}".strip()
     headers = [(k, v) for k, v in result.headers.items() if k not in _TRANSFER_HEADERS]
     headers.append(("content-length", str(len(result.body))))

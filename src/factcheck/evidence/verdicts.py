@@ -17,12 +17,10 @@ import json
 import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from factcheck.evidence.quote_cache import decode, encode, matcher_version
-from factcheck.evidence.store import INDEX
+from factcheck.evidence.codec import INDEX, decode, encode, matcher_version
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
 
 # The options a verdict depends on. A reused verdict was reached with the same values; add
@@ -32,12 +30,16 @@ VERDICT_SETTINGS = ("allow_private", "allow_hosts", "max_bytes", "user_agent", "
 _KEPT = ("http_status", "final_url", "checked_url", "suggestion", "snapshot_date")
 
 
-def verdict_key(citation: Citation, options: VerifyOptions) -> str:
-    """The key of `citation`'s verdict under `options` (64 hex digits)."""
+def verdict_context(options: VerifyOptions) -> str:
+    """What every verdict key of a run shares: the matcher's version and the settings."""
     settings = {name: _canonical(getattr(options, name)) for name in VERDICT_SETTINGS}
-    parts = [citation.url, list(citation.quotes), citation.archive_url, matcher_version()]
-    text = json.dumps([*parts, settings], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps([matcher_version(), settings], sort_keys=True, ensure_ascii=False)
+
+
+def verdict_key(citation: Citation, context: str) -> str:
+    """The key of `citation`'s verdict in a run of `context` (verdict_context; 64 hex digits)."""
+    parts = [citation.url, citation.quotes, citation.archive_url, context]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def _canonical(value: Any) -> Any:
@@ -67,9 +69,12 @@ def recent_verdicts(
         return {}
     now = time.time() if now is None else now
     stored = _read(Path(options.store) / INDEX, now - options.max_age)
+    if not stored:
+        return {}
+    context = verdict_context(options)
     reused = {}
     for index, citation in enumerate(citations):
-        found = stored.get(verdict_key(citation, options))
+        found = stored.get(verdict_key(citation, context))
         result = found and _reused(citation, found[1], now - found[0])
         if result:
             reused[index] = result
@@ -97,14 +102,14 @@ def _reused(citation: Citation, text: str, age: float) -> CitationResult | None:
     """The `ok` result kept as `text`, now `age` seconds old; None if it does not decode."""
     try:
         kept: dict[str, Any] = json.loads(text)
-        quotes = tuple(decode(q) for q in kept.pop("quotes"))
-        result = CitationResult(citation, CitationStatus.OK, "", **kept)
+        quotes = [decode(q) for q in kept.pop("quotes")]
+        found = tuple(q for q in quotes if q is not None)
+        if len(found) != len(quotes) or tuple(q.text for q in found) != citation.quotes:
+            return None
+        reason = f"verified {describe_age(age)} ago, not re-fetched"
+        return CitationResult(citation, CitationStatus.OK, reason, quotes=found, **kept)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    if any(q is None for q in quotes) or [q.text for q in quotes if q] != list(citation.quotes):
-        return None
-    reason = f"verified {describe_age(age)} ago, not re-fetched"
-    return replace(result, reason=reason, quotes=tuple(q for q in quotes if q))
 
 
 def describe_age(seconds: float) -> str:
@@ -115,4 +120,11 @@ def describe_age(seconds: float) -> str:
     return f"{max(0, int(seconds))} s"
 
 
-__all__ = ["VERDICT_SETTINGS", "describe_age", "encode_ok", "recent_verdicts", "verdict_key"]
+__all__ = [
+    "VERDICT_SETTINGS",
+    "describe_age",
+    "encode_ok",
+    "recent_verdicts",
+    "verdict_context",
+    "verdict_key",
+]
