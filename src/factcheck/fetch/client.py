@@ -247,6 +247,11 @@ class Fetcher:
                 ) from None
             except (aiohttp.ClientError, OSError) as exc:
                 return self._transport_failure(original, url, hops, exc)
+            except ValueError as exc:  # a name IDNA refuses, a header aiohttp cannot send
+                reason = f"invalid URL or request: {str(exc) or type(exc).__name__}"
+                return FetchResult(
+                    original, FetchOutcome.ERROR, reason, final_url=url, redirects=hops
+                ), None
 
     @staticmethod
     def _transport_failure(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from operator import methodcaller
 from typing import Any
 
+from factcheck.quotes.nesting import cap_nesting
+
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 PDF_TYPES = frozenset({"application/pdf"})
@@ -118,7 +120,7 @@ def html_text(html: str) -> PageText:
     else:
         blocks = _BLOCK_TAG_ANY_CASE if _UPPER_TAG.search(html) else _BLOCK_TAG
         html = _Q_CLOSE.sub("\u201d\\g<0>", _Q_OPEN.sub("\\g<0>\u201c", blocks.sub("\n<", html)))
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(cap_nesting(html))  # a deep page cannot hold the run (nesting.py)
     scripts, data = _scripts(tree)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else None
