@@ -48,10 +48,11 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "store": (str,),
     "max_age": (str,),
     "exclude_paths": (list,),
+    "max_claims_bytes": (int,),
 }
 # settings that are lists of strings; and those that are not VerifyOptions fields
 LISTS = frozenset({"exclude_paths"})
-NOT_OPTIONS = frozenset({"store", "exclude_paths"})
+NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes"})
 # settings written as text and read into the value VerifyOptions takes
 CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -66,6 +67,7 @@ MINIMUM: dict[str, float] = {
     "retries": 0,
     "max_retry_after": 0,
     "max_bytes": 1,
+    "max_claims_bytes": 1,
 }
 
 
@@ -81,6 +83,12 @@ class Config:
     def exclude_paths(self) -> tuple[str, ...]:
         """Globs of files that are never claim files (`exclude_paths`)."""
         return tuple(self.settings.get("exclude_paths", ()))
+
+    @property
+    def max_claims_bytes(self) -> int | None:
+        """The largest claim file read (`max_claims_bytes`), None when the file says not."""
+        value = self.settings.get("max_claims_bytes")
+        return int(value) if value is not None else None
 
     @property
     def store(self) -> Path | None:

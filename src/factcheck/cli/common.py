@@ -49,14 +49,18 @@ def route_library_logs() -> None:
 
 
 def load_input(
-    paths: tuple[str, ...], config_path: str | None = None, verbose: bool = False
+    paths: tuple[str, ...],
+    config_path: str | None = None,
+    verbose: bool = False,
+    max_claims_bytes: int | None = None,
 ) -> tuple[list[ClaimFile], Config]:
     """The claim files under `paths` (default claims/; `-` reads one from stdin) and the
     configuration. Every problem of every file, the configuration's too, is printed as one
-    `path:line: what` line, sorted by file and line, then exit 2."""
+    `path:line: what` line, sorted by file and line, then exit 2. A claim file larger than
+    `max_claims_bytes` (else the configuration's, else 10 MiB) is refused unread."""
     from factcheck.claims.config import load_config
     from factcheck.claims.discovery import STDIN
-    from factcheck.claims.files import load_all
+    from factcheck.claims.files import MAX_CLAIMS_BYTES, load_all
 
     errors: list[ClaimFileError] = []
     try:
@@ -66,8 +70,9 @@ def load_input(
         errors.extend(
             exc.errors or [ClaimFileError(config_path or "configuration", None, str(exc))]
         )
-    stdin = read_stdin() if STDIN in paths else None
-    loaded = load_all(paths or ("claims",), config.exclude_paths, stdin)
+    limit = max_claims_bytes or config.max_claims_bytes or MAX_CLAIMS_BYTES
+    stdin = read_stdin(limit) if STDIN in paths else None
+    loaded = load_all(paths or ("claims",), config.exclude_paths, stdin, limit)
     if verbose:
         tell_files(loaded.read, loaded.skipped)
     errors.extend(loaded.errors)
@@ -81,9 +86,10 @@ def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:
     return load_input(paths)[0]
 
 
-def read_stdin() -> bytes:
-    """Standard input's bytes (the claim file named `-`)."""
-    return sys.stdin.buffer.read()
+def read_stdin(limit: int) -> bytes:
+    """Standard input's bytes (the claim file named `-`), one byte past `limit` at most:
+    enough to tell it is too large without holding all of it."""
+    return sys.stdin.buffer.read(limit + 1)
 
 
 def tell_files(read: list[str], skipped: list[tuple[Path, str]]) -> None:
@@ -206,6 +212,13 @@ def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> f
         raise click.BadParameter(f"{value!r} is not a finite number")
     return value
 
+
+MAX_CLAIMS_BYTES_OPTION = click.option(
+    "--max-claims-bytes",
+    type=click.IntRange(min=1),
+    help="Refuse (exit 2) a claim file larger than this, before reading it "
+    "(default 10485760; config max_claims_bytes).",
+)
 
 FORMAT_OPTION = click.option(
     "--format",

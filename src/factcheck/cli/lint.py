@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from factcheck.cli.common import VERBOSE_OPTION, load_input
+from factcheck.cli.common import MAX_CLAIMS_BYTES_OPTION, VERBOSE_OPTION, load_input
 
 
 @click.command()
@@ -16,14 +16,17 @@ from factcheck.cli.common import VERBOSE_OPTION, load_input
     help="Configuration file (default: factcheck.toml or [tool.factcheck] in pyproject.toml, "
     "in the working folder or a parent).",
 )
+@MAX_CLAIMS_BYTES_OPTION
 @VERBOSE_OPTION
-def lint(paths: tuple[str, ...], config_path: str | None, verbose: bool) -> None:
+def lint(
+    paths: tuple[str, ...], config_path: str | None, max_claims_bytes: int | None, verbose: bool
+) -> None:
     """Validate claim files without any network (PATHS default: claims/; - reads stdin).
 
     Every problem of every file is listed, sorted by file and line; exit 2 when any.
     For pre-commit.
     """
-    files, _ = load_input(paths, config_path, verbose)
+    files, _ = load_input(paths, config_path, verbose, max_claims_bytes)
     claims = sum(len(f.claims) for f in files)
     citations = sum(len(c.citations) for f in files for c in f.claims)
     counts = [_count(len(files), "file"), _count(claims, "claim"), _count(citations, "citation")]

@@ -12,6 +12,7 @@ import click
 from factcheck.claims.config import Config
 from factcheck.cli.common import (
     FORMAT_OPTION,
+    MAX_CLAIMS_BYTES_OPTION,
     VERBOSE_OPTION,
     check_output,
     emit,
@@ -111,6 +112,7 @@ from factcheck.report import Format
     help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
     "./pyproject.toml).",
 )
+@MAX_CLAIMS_BYTES_OPTION
 @click.option(
     "--store",
     type=click.Path(),
@@ -175,7 +177,9 @@ def verify(
 
     # With --max-age, a run may fetch nothing at all: aiohttp is imported only if needed.
     with importing("aiohttp") if max_age is None else nullcontext():
-        files, config = load_input(paths, network.pop("config_path"), verbose)
+        files, config = load_input(
+            paths, network.pop("config_path"), verbose, network.pop("max_claims_bytes")
+        )
     from factcheck.verify import default_workers
 
     check_output(output)
