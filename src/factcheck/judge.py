@@ -88,14 +88,18 @@ def _quote_verdict(quotes: tuple[QuoteResult, ...]) -> tuple[CitationStatus, str
         return CitationStatus.QUOTE_MISSING, _missing_reason(missing[0]) + of
     if altered:
         first = altered[0]
+        note = f"; {first.note}" if first.note else ""
         return (
             CitationStatus.QUOTE_ALTERED,
             f"quote altered ({first.score:.0f}%): the page says "
-            f"\u201c{shorten(first.closest or '')}\u201d{of}",
+            f"\u201c{shorten(first.closest or '')}\u201d{of}{note}",
         )
     if not quotes:
         return CitationStatus.OK, "link works (no quote to check)"
-    return CitationStatus.OK, "every quote found" if len(quotes) > 1 else "quote found"
+    found = "every quote found" if len(quotes) > 1 else "quote found"
+    # What was forgiven, or where the quote stands if not in sight, goes with the verdict.
+    notes = list(dict.fromkeys(q.note for q in quotes if q.note))
+    return CitationStatus.OK, f"{found} ({'; '.join(notes)})" if notes else found
 
 
 def _missing_reason(quote: QuoteResult) -> str:

@@ -212,6 +212,19 @@ MARKUP = [
     "</template>",
     '<span title="',
     '">',
+    # issue 15: element boundaries, ruby readings, <noscript> as raw text, marks in words
+    "</span><span>",
+    "<ruby>",
+    "<rt>",
+    "</rt>",
+    "</ruby>",
+    "<noscript>",
+    "</noscript>",
+    ",",
+    ".",
+    "1,5",
+    "'",
+    "n't",
 ]
 
 
@@ -263,3 +276,31 @@ def test_generated_pages_exercise_the_cheap_path() -> None:
         quote = " ".join(WORDS[rng.randrange(7) :][: rng.randrange(1, 5)])
         answered += check_generated(generated_page(pieces, quote, rng.randrange(31)), quote)
     assert answered >= 300, answered
+
+
+SENTENCE_WORDS = ["budget", "was", "cut", "the", "council", "said", "new", "bridge", "opens"]
+AROUND = ["<p>Intro.</p>", "<div>Menu</div>", "<ul><li>One</li></ul>", "<h2>Title</h2>", "\n"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(SENTENCE_WORDS), min_size=3, max_size=12),
+    start=st.integers(0, 11),
+    length=st.integers(1, 6),
+    before=st.lists(st.sampled_from(AROUND), max_size=4),
+    after=st.lists(st.sampled_from(AROUND), max_size=4),
+    end=st.sampled_from([".", ",", "", "!"]),
+)
+def test_a_quote_certainly_visible_is_found_by_both_paths_alike(
+    words: list[str], start: int, length: int, before: list[str], after: list[str], end: str
+) -> None:
+    """The other way round: words cut from a plain paragraph, with block markup around it,
+    are certainly visible; the cheap path answers, and exactly as the full path does."""
+    start = start % len(words)
+    quote = " ".join(words[start : start + length])
+    paragraph = f"<p>{' '.join(words)}{end}</p>"
+    page = "<html><body>" + "".join(before) + paragraph + "".join(after) + "</body></html>"
+    cheap, full = cheap_path(page, quote), full_path(page, quote)
+    assert full.status is QuoteStatus.FOUND, (page, quote, full)
+    assert cheap is not None, (page, quote)
+    assert cheap == full, (page, quote, full)

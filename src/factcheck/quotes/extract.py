@@ -46,8 +46,19 @@ _Q_CLOSE = re.compile(r"</q\s*>", re.I)
 _DROPPED = ("script", "style", "template", "noscript", "head", "textarea", "svg", "rt", "rp")
 # With scripting on (as in every browser a reader uses), <noscript> is raw text up to its end
 # tag and never shown: `<noscript><div></noscript>` must not swallow the rest of the page.
-_NOSCRIPT = re.compile(r"<noscript(?:[\s/][^>]*)?>.*?(?:</noscript\s*>|$)", re.I | re.S)
-MARK = "\x01"  # an element boundary with no space: an optional space (see `marked`)
+# Comments and scripts are read past as they stand (a "<noscript>" in them is not one).
+_NOSCRIPT = re.compile(
+    r"(<!--.*?(?:-->|\Z)|<script(?:[\s/][^>]*)?>.*?(?:</script\s*>|\Z))"
+    r"|<noscript(?:[\s/][^>]*)?>.*?(?:</noscript\s*>|\Z)",
+    re.I | re.S,
+)
+MARK = "\x01"  # an element boundary with no space: an optional space (see `marked_text`)
+_INLINE = (
+    "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|label|mark|s|samp|small|span"
+    "|strong|sub|time|u|var"
+)
+# One inline element ending where the next begins, no space between: `</span><a ...>`.
+_SIBLINGS = re.compile(rf"</(?:{_INLINE})\s*>(?=<(?:{_INLINE})[\s/>])", re.I)
 # What `str.strip()` strips (every character `str.isspace` takes), and MARK: a marked line
 # trimmed of both is the plain line trimmed, so the marked text less its marks is the text.
 _BLANK_OR_MARK = methodcaller(
@@ -71,16 +82,16 @@ class UnreadableContentError(Exception):
 class PageText:
     """The visible text of a page, plus the text of its scripts (to tell a JS-rendered page).
 
-    `marked` is the visible text before tidying, with MARK wherever two elements meet with no
-    space (an optional space); `hidden` the text of hidden elements; `data` the raw text of
-    the page's data scripts (JSON), decoded only when a quote is looked for there.
+    `html` is the page's source (to read its `marked_text` when a quote needs it); `hidden`
+    the text of hidden elements; `data` the raw text of the page's data scripts (JSON),
+    decoded only when a quote is looked for there.
     """
 
     text: str
     kind: str  # "html", "pdf" or "text"
     script_text: str = ""
     title: str | None = None
-    marked: str | None = None
+    html: str | None = None
     hidden: str = ""
     data: tuple[str, ...] = ()
 
@@ -107,14 +118,25 @@ def extract(
     return PageText(text=text, kind="text")
 
 
-def html_text(html: str) -> PageText:
+def marked_text(html: str) -> str:
+    """The visible text of an HTML document with MARK wherever one inline element ends and
+    the next begins with no space between (`</span><a>`): a style sheet may set them apart
+    (a badge and a headline, flex items), so that place is an optional space. Less its
+    marks, it is `html_text(html).text`."""
+    return html_text(html, marks=True).text
+
+
+def html_text(html: str, marks: bool = False) -> PageText:
     """Visible text of an HTML document, one line per block; scripts' text kept apart."""
     from selectolax.lexbor import LexborHTMLParser
 
+    source = html
     # Source line breaks are spaces to a reader; the line breaks of the text mark blocks.
     html = html.replace("\r", " ").replace("\n", " ")
+    if marks:
+        html = _SIBLINGS.sub(f"\\g<0>{MARK}", html)
     if "<noscript" in html or "<NOSCRIPT" in html or "<Noscript" in html:
-        html = _NOSCRIPT.sub("", html)
+        html = _NOSCRIPT.sub(_without_noscript, html)
     if _UPPER_OR_Q_TAG.search(html) is None:
         html = _BLOCK_TAG.sub("\n<", html)
     else:
@@ -130,17 +152,20 @@ def html_text(html: str) -> PageText:
         if link.parent is not None:
             link.parent.decompose()
     root = tree.body or tree.root
-    marked = _tidy(root.text(deep=True, separator=MARK), _BLANK_OR_MARK) if root else ""
-    text = marked.replace(MARK, "")
+    text = root.text(deep=True, separator="") if root else ""
     return PageText(
-        text=text,
+        text=_tidy(text, _BLANK_OR_MARK) if marks else _tidy(text),
         kind="html",
         script_text=scripts,
         title=title,
-        marked=marked,
+        html=source,
         hidden=hidden,
         data=data,
     )
+
+
+def _without_noscript(found: re.Match[str]) -> str:
+    return found.group(1) or ""
 
 
 def _scripts(tree: Any) -> tuple[str, tuple[str, ...]]:
@@ -148,7 +173,7 @@ def _scripts(tree: Any) -> tuple[str, tuple[str, ...]]:
     code: list[str] = []
     data: list[str] = []
     for node in tree.css("script"):
-        text = node.text(deep=True)
+        text = node.text(deep=True).replace(MARK, "")
         kind = (node.attributes.get("type") or "").strip().lower()
         (data if kind in DATA_SCRIPT_TYPES or _DATA_ASSIGNMENT.match(text) else code).append(text)
     return "\n".join(code), tuple(data)

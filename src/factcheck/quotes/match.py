@@ -28,7 +28,7 @@ from factcheck.quotes.editorial import (
     parse_quote,
     readable,
 )
-from factcheck.quotes.extract import MARK, PageText, data_text
+from factcheck.quotes.extract import MARK, PageText, data_text, marked_text
 from factcheck.quotes.fragment import fragment_url
 from factcheck.quotes.loose import LooseMatch, find_loose, skeleton
 from factcheck.quotes.normalise import NormalisedText, normalise
@@ -55,7 +55,9 @@ COPY_UNSHOWN_NOTE = (
 # Hidden text never overrides what the page shows: a passage in sight this close to the quote
 # (a headline saying "did not", the copy hidden saying "did") keeps it from being found there.
 UNSHOWN_FLOOR = 65.0
-LOOSE_MARGIN = 40  # characters of the page around a near passage searched punctuation apart
+LOOSE_MARGIN = 40  # characters of the page around a quote's word searched punctuation apart
+MAX_LOOSE_WINDOWS = 40  # places of that word looked at (the rarest of the quote's longest)
+_WORD = re.compile(r"[^\W_]+")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])|\\[nrt]")
 
 
@@ -63,8 +65,8 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])|\\[nrt]")
 class PreparedPage:
     """A page normalised once, to search for many quotes.
 
-    `marked` is `original` with MARK where elements meet with no space (see `extract`);
-    `hidden` the text of its hidden elements; `data` the raw text of its data scripts.
+    `html` is the page's source (for `marked`); `hidden` the text of its hidden elements;
+    `data` the raw text of its data scripts.
     """
 
     original: str
@@ -73,9 +75,20 @@ class PreparedPage:
     index: NormalisedText = field(
         default_factory=lambda: NormalisedText(""), repr=False, compare=False
     )
-    marked: str | None = field(default=None, repr=False, compare=False)
+    html: str | None = field(default=None, repr=False, compare=False)
     hidden: str = field(default="", repr=False, compare=False)
     data: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def marked(self) -> str | None:
+        """`original` with MARK where two inline elements meet with no space (read from the
+        source again, only for a quote that needs it); None for a page without any."""
+        if self.html is None:
+            return None
+        marked = marked_text(self.html)
+        if MARK not in marked or len(marked) - marked.count(MARK) != len(self.original):
+            return None  # none, or a mark changed how the page parses: read it without
+        return marked
 
     @cached_property
     def hidden_page(self) -> PreparedPage | None:
@@ -94,11 +107,6 @@ class PreparedPage:
         return normalise(_JSON_ESCAPE.sub(_unescape, self.script_text))
 
 
-def prepare_extracted(page: PageText) -> PreparedPage:
-    """`prepare_page` for an extracted page: its text, scripts, marks, hidden and data text."""
-    return prepare_page(page.text, page.script_text, page.marked, page.hidden, page.data)
-
-
 def _unescape(found: re.Match[str]) -> str:
     if found.group(1):
         return chr(int(found.group(1), 16))
@@ -108,14 +116,14 @@ def _unescape(found: re.Match[str]) -> str:
 def prepare_page(
     text: str,
     script_text: str = "",
-    marked: str | None = None,
+    html: str | None = None,
     hidden: str = "",
     data: tuple[str, ...] = (),
 ) -> PreparedPage:
     """Normalise a page's text once so that every quote searches the same string.
 
-    `marked`, when given, is `text` with MARKs (`text` is `marked` less them); `hidden` and
-    `data` the page's hidden text and data scripts (see `PageText`).
+    `html`, `hidden` and `data`: the page's source, hidden text and data scripts (see
+    `PageText`), for quotes not in its text as it stands.
     """
     index = NormalisedText.build(text)
     return PreparedPage(
@@ -123,10 +131,15 @@ def prepare_page(
         normalised=index.text,
         script_text=script_text,
         index=index,
-        marked=marked if marked and MARK in marked else None,
+        html=html,
         hidden=hidden,
         data=data,
     )
+
+
+def prepare_extracted(page: PageText) -> PreparedPage:
+    """`prepare_page` for an extracted page: its text, scripts, source, hidden and data text."""
+    return prepare_page(page.text, page.script_text, page.html, page.hidden, page.data)
 
 
 def match_quote(quote: str, page: PreparedPage, url: str | None = None) -> QuoteResult:
@@ -223,12 +236,11 @@ def _not_found(
             )
         if len(missing) == 1:
             needle = shown = missing[0]
+    loose = _loose(quote, segments, page)
+    if loose is not None:
+        return _found_loosely(quote, page, loose, url)
     passage = closest_passage(needle, page.normalised)
     score = passage.score if passage else 0.0
-    if passage is not None and score >= ALTERED_THRESHOLD:
-        loose = _loose(quote, segments, page, passage.start, passage.end)
-        if loose is not None:
-            return _found_loosely(quote, page, loose, url)
     closest = _original(page, passage.start, passage.end) if passage else None
     unshown = _unshown(quote, segments, page)
     if score >= ALTERED_THRESHOLD and closest is not None:
@@ -251,20 +263,38 @@ def _not_found(
     )
 
 
-def _loose(
-    quote: str, segments: list[Segment], page: PreparedPage, start: int, end: int
-) -> LooseMatch | None:
-    """The quote found punctuation apart near the normalised span [start, end) of `page`
-    (offsets of `page.marked`, or of `page.original` when it has no marks)."""
+def _loose(quote: str, segments: list[Segment], page: PreparedPage) -> LooseMatch | None:
+    """The quote found punctuation apart (offsets of `page.marked`, or of `page.original`
+    when it has no marks), looked for around each place its rarest long word stands."""
     if len(segments) != 1 or segments[0].insertions:
         return None
-    text = page.marked or page.original
+    normalised = page.normalised
+    words = sorted(set(_WORD.findall(normalise(quote))), key=len, reverse=True)[:3]
+    counts = [(normalised.count(word), word) for word in words]
+    if not counts or min(counts)[0] == 0:
+        return None  # a word of the quote is nowhere on the page, not even glued to another
+    anchor = min(counts)[1]
     margin = len(quote) + LOOSE_MARGIN
-    lo = _marked_offset(page, page.index.to_original(start)) - margin
-    hi = _marked_offset(page, page.index.to_original(end, end=True)) + margin
-    lo, hi = max(lo, 0), min(hi, len(text))
-    if skeleton(quote) not in skeleton(text[lo:hi]):
-        return None
+    wanted = skeleton(quote)
+    pos = normalised.find(anchor)
+    for _ in range(MAX_LOOSE_WINDOWS):
+        if pos < 0:
+            return None
+        lo = page.index.to_original(max(pos - margin, 0))
+        hi = page.index.to_original(pos + margin, end=True) + 1
+        if wanted in skeleton(page.original[lo:hi]):  # the words are there: read it closely
+            found = _loose_window(quote, page, lo, hi)
+            if found is not None:
+                return found
+        pos = normalised.find(anchor, pos + 1)
+    return None
+
+
+def _loose_window(quote: str, page: PreparedPage, lo: int, hi: int) -> LooseMatch | None:
+    """`find_loose` on page.original[lo:hi], its marks included when the page has any."""
+    text = page.original
+    if page.marked is not None:
+        text, lo, hi = page.marked, _marked_offset(page, lo), _marked_offset(page, hi)
     found = find_loose(quote, text[lo:hi])
     return LooseMatch(lo + found.start, lo + found.end, found.note) if found else None
 
@@ -304,8 +334,6 @@ def _unshown(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteRe
 
 def _found_in(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteResult | None:
     """The quote found on `page` exactly or punctuation apart (no link), else None."""
-    from factcheck.quotes.closest import closest_passage  # rapidfuzz: only here
-
     chains = [
         c
         for c in find_quote(segments, page.normalised)
@@ -313,10 +341,7 @@ def _found_in(quote: str, segments: list[Segment], page: PreparedPage) -> QuoteR
     ]
     if chains:
         return _found(quote, page, chains, None)
-    passage = closest_passage(" ".join(s.plain for s in segments), page.normalised)
-    if passage is None or passage.score < ALTERED_THRESHOLD:
-        return None
-    loose = _loose(quote, segments, page, passage.start, passage.end)
+    loose = _loose(quote, segments, page)
     return _found_loosely(quote, page, loose, None) if loose else None
 
 

@@ -9,9 +9,9 @@ This module only ever answers "found here": when every copy of the quote's words
 source is certainly visible text on word boundaries, the result is exactly what the full path
 gives. Whenever it cannot be sure it answers `None` and the full path decides: an entity or a
 tag inside the quote, an inline tag or entity right next to it, a copy inside a comment,
-script, style, template, <noscript>, <svg>, <sup> or hidden element, a page without <body>,
-or a page with markup inside an attribute value (where "outside a tag" cannot be told
-without a parser). Absence proves nothing here: a quote not found verbatim goes to the full
+script, style, template, <noscript>, <svg>, <sup>, <rt>, <rp> or hidden element, a page
+without <body>, or a page with markup inside an attribute value (where "outside a tag" cannot
+be told without a parser). Absence proves nothing here: a quote not found verbatim goes to the full
 path, which normalises quote marks, dashes, spacing and case and finds the closest passage.
 """
 
@@ -27,15 +27,16 @@ from factcheck.quotes.normalise import normalise
 
 # Elements whose content is raw text (no tags inside, up to their end tag).
 _RAW_TEXT = frozenset(
-    ("script", "style", "textarea", "title", "iframe", "noembed", "noframes", "xmp")
+    ("script", "style", "textarea", "title", "iframe", "noembed", "noframes", "noscript", "xmp")
 )
 # Elements dropped with their content, which may nest. <sup> stands for footnote markers,
-# which are dropped; <head> is covered by the copy having to follow <body>. The end tag of an
-# inline one does not close it past an open block (<sup><div></sup>: the sup stays open).
-_INLINE_DROPPED = frozenset(("noscript", "sup"))
+# which are dropped, <rt> and <rp> for ruby readings; <head> is covered by the copy having to
+# follow <body>. The end tag of an inline one does not close it past an open block
+# (<sup><div></sup>: the sup stays open).
+_INLINE_DROPPED = frozenset(("sup", "rt", "rp"))
 # Where a comment or one of those elements begins or ends (a trie of the names).
 _MARKER = re.compile(
-    r"<(?:!--|(/?)(s(?:cript|tyle|vg|up)|t(?:extarea|itle|emplate)|iframe"
+    r"<(?:!--|(/?)(s(?:cript|tyle|vg|up)|t(?:extarea|itle|emplate)|iframe|r[pt]"
     r"|no(?:embed|frames|script)|xmp|plaintext)(?=[\s/>]))"
 )
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())

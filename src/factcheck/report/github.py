@@ -22,7 +22,8 @@ LEVELS = {
 
 def render(report: Report) -> str:
     """One workflow command per citation that needs attention (errors for failures, warnings
-    for blocked sources, notices for archived copies and moved pages); '' when all is well."""
+    for blocked sources, notices for archived copies, moved pages and quotes found with a
+    note); '' when all is well."""
     return "".join(
         f"{command}\n"
         for claim in report.claims
@@ -35,7 +36,8 @@ def annotation(claim: ClaimResult, result: CitationResult, strict: bool = False)
     """The `::error`/`::warning`/`::notice` line for one citation, None when it is ok
     (blocked sources are errors under --strict, as they fail the run)."""
     status = result.status
-    if status is CitationStatus.OK and not result.suggestion:
+    noted = any(quote.note for quote in result.quotes)  # what was forgiven: a notice
+    if status is CitationStatus.OK and not result.suggestion and not noted:
         return None
     level = LEVELS.get(status, "error") if status is not CitationStatus.OK else "notice"
     if strict and status is CitationStatus.BLOCKED:

@@ -59,6 +59,7 @@ def _case(claim: ClaimResult, result: CitationResult) -> ET.Element:
         kind = "error" if result.status is CitationStatus.ERROR else "failure"
         outcome = ET.SubElement(case, kind, type=result.status.value, message=reason)
         outcome.text = safe_block("\n".join(filter(None, [reason, fix])))
-    elif result.suggestion:
-        ET.SubElement(case, "system-out").text = f"{reason}\n{fix}"
+    elif result.suggestion or any(quote.note for quote in result.quotes):
+        # a passing citation's reason is worth reading when it says what was forgiven
+        ET.SubElement(case, "system-out").text = "\n".join(filter(None, [reason, fix]))
     return case
