@@ -189,3 +189,18 @@ def test_bad_input_is_one_line_and_exit_2(
     run = add(str(claims), f"{news}/pages/gauge.html", *args)
     assert (run.code, run.stderr) == (2, message.format(path=claims) + "\n")
     assert claims.read_bytes() == before
+
+
+def test_file_may_be_left_out_when_claims_holds_the_claim(
+    news: str, claims: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = claims.parent / "claims"
+    folder.mkdir()
+    claims.rename(folder / "reviewed.yaml")
+    monkeypatch.chdir(claims.parent)
+    run = add(f"{news}/pages/gauge.html", "--claim", "state-no-record")
+    assert run.code == 0, run.stderr
+    assert run.stderr == (
+        f"factcheck: added {news}/pages/gauge.html to claim 'state-no-record' in "
+        "claims/reviewed.yaml\n"
+    )

@@ -3,6 +3,8 @@ draft linted and verified as a user would."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -186,3 +188,29 @@ def test_hostile_text_stays_inside_its_values_and_comments(news: str, tmp_path: 
     [claim] = yaml.safe_load(text)["claims"]
     assert claim["claim"].startswith("The page said \u201cthe wall claims: [] # held\u201d")
     assert claim["citations"] == [{"url": f"{news}/pages/hostile.html", "accessed": date.today()}]
+
+
+def test_without_a_name_the_draft_goes_to_claims_named_after_the_article(
+    news: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = init(f"{news}/dam.html")
+    assert run.code == 0, run.stderr
+    assert run.stderr.startswith("factcheck: wrote claims/dam.yaml: 8 claims")
+    assert run_cli("lint").code == 0  # claims/ is lint's and verify's default
+
+
+def test_without_the_draft_extra_init_says_how_to_get_it(tmp_path: Path) -> None:
+    """The default install has no trafilatura: one line naming the extra, exit 3."""
+    article = tmp_path / "a.html"
+    article.write_text('<html><body><p>See <a href="https://a.test/">this</a>.</p></body></html>')
+    code = (
+        "import sys; sys.modules['trafilatura'] = None; from factcheck.cli import main; "
+        f"main(['init', {str(article)!r}, '-o', {str(tmp_path / 'o.yaml')!r}])"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (run.returncode, run.stderr) == (
+        3,
+        "factcheck: reading articles needs the 'draft' extra (trafilatura is not installed): "
+        "pip install 'factcheck[draft]'\n",
+    )

@@ -123,3 +123,19 @@ def test_the_command_line_loads_no_article_reader_until_init_runs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def test_the_drafting_benchmark_runs_and_drafts_every_link() -> None:
+    """bench/bench_draft.py as its docstring says, small: it works, not how fast."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_draft.py"
+    args = ["--rounds", "1", "--links", "8", "--words", "400", "--latency-ms", "0"]
+    out = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, check=True
+    )
+    assert "8 claims, 8 citations: 6 quotes found on their pages, 2 quoted passages not found" in (
+        out.stdout
+    )

@@ -12,6 +12,7 @@ import click
 from factcheck.cli.common import fail
 from factcheck.cli.drafting import draft_options, fetch_settings, run, write_whole
 from factcheck.exitcodes import ExitStatus
+from factcheck.text import safe_line
 
 
 @click.command()
@@ -61,7 +62,7 @@ def add(
     except NetworkUnreachableError as exc:
         fail(f"factcheck: {exc}", ExitStatus.CANNOT_RUN)
     write_whole(path, done.text)
-    click.echo(f"factcheck: {done.summary}", err=True)
+    click.echo(safe_line(f"factcheck: {done.summary}"), err=True)
 
 
 def _file_and_url(arguments: tuple[str, ...], claim_id: str | None) -> tuple[Path, str]:

@@ -12,6 +12,7 @@ import click
 from factcheck.cli.common import fail
 from factcheck.cli.drafting import draft_options, fetch_settings, run, write_whole
 from factcheck.exitcodes import ExitStatus
+from factcheck.text import safe_line
 
 
 @click.command()
@@ -63,7 +64,7 @@ def init(
         write_whole(target, draft.text)
     except OSError as exc:
         fail(f"factcheck: cannot write {target}: {exc.strerror or exc}", ExitStatus.INVALID_INPUT)
-    click.echo(f"factcheck: wrote {target}: {draft.counts.summary()}", err=True)
+    click.echo(safe_line(f"factcheck: wrote {target}: {draft.counts.summary()}"), err=True)
 
 
 def default_name(article: str) -> str:
