@@ -8,6 +8,8 @@ the hosts (`workers`). Imports the stages below it (fetch, quotes, judge, eviden
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -175,6 +177,7 @@ async def check_citations(
             await run_per_host(by_host, check_url, options.concurrency, options.per_host)
         except asyncio.CancelledError:
             interrupted = True
+            hold_interrupts()
         offline = not interrupted and await _offline(run.tally, options)
         if not offline:
             evidence.network_reachable()
@@ -186,3 +189,11 @@ async def _offline(tally: _Tally, options: VerifyOptions) -> bool:
     if tally.answered or not tally.network_failures or not options.check_connectivity:
         return False
     return not await probe(options.probe_url, options)
+
+
+def hold_interrupts() -> None:
+    """Ignore Ctrl-C from the first one on, while the partial report is assembled and written
+    (a second one raised KeyboardInterrupt through it: click's "Aborted!", exit 1, no report).
+    Main thread only, where signal handlers live; `verify` puts the handler back."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

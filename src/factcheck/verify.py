@@ -49,6 +49,11 @@ def verify(
     without a request (evidence/verdicts.py).
     """
     options = options or VerifyOptions()
+    with _interrupt_handler_kept():
+        return _verify(files, options, progress)
+
+
+def _verify(files: list[ClaimFile], options: VerifyOptions, progress: Progress | None) -> Report:
     started = time.monotonic()
     citations = cited(files)
     reused = recent_verdicts(citations, options)
@@ -89,6 +94,23 @@ def with_reused(checked: Checked, reused: dict[int, CitationResult], total: int)
     live = iter(checked.results)
     results = [reused[i] if i in reused else next(live) for i in range(total)]
     return Checked(results, checked.interrupted, checked.unreachable)
+
+
+@contextmanager
+def _interrupt_handler_kept() -> Iterator[None]:
+    """Ctrl-C's handler as it was before the run, whatever the run did with it (a run
+    ignores Ctrl-C once interrupted: see checking.hold_interrupts)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

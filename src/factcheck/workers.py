@@ -17,6 +17,9 @@ loop, fetcher and evidence writer, and the workers send their results back throu
   share gets at least MIN_URLS URLs. Otherwise the run stays in one process.
 - Ctrl-C: the workers ignore SIGINT. The parent, once interrupted, sends them SIGTERM; each
   one stops as an interrupted run does and sends back what it finished.
+- A worker dies with its parent: the kernel sends it SIGTERM when the parent ends, however
+  it ends (SIGTERM, kill -9), through PR_SET_PDEATHSIG; before that, a worker kept fetching
+  and writing for a minute after its parent was killed.
 - A worker that fails sends its exception back and the parent raises it once every worker
   is done; a worker that dies without an answer is a WorkerError.
 - "Network unreachable" is decided for the whole run: only when no share had an answer
@@ -39,7 +42,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from factcheck.checking import Checked, Progress, check_citations
+from factcheck.checking import Checked, Progress, check_citations, hold_interrupts
 from factcheck.errors import FactcheckError
 from factcheck.evidence.store import StoreShare, new_run_id
 from factcheck.fetch.client import strip_fragment, url_host
@@ -194,6 +197,7 @@ async def _together(
     try:
         parts.append(await mine)
     except asyncio.CancelledError:  # stopped before any of its URLs was under way
+        hold_interrupts()
         parts.append(Checked([None] * size, True))
     except Exception as exc:
         failures.append(exc)
@@ -202,6 +206,7 @@ async def _together(
     try:
         await asyncio.wait(answers)
     except asyncio.CancelledError:  # Ctrl-C while this process waited for the workers
+        hold_interrupts()
         _interrupt(workers)
         await asyncio.wait(answers)
         parts = [Checked(part.results, True) for part in parts]
@@ -395,6 +400,7 @@ def _work(
 ) -> None:
     """The worker process: check the share, sending results as they come, then exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which decides
+    _die_with_parent()
     sender = _Sender(pipe, citations, live_progress)
     message: tuple[Any, ...]
     try:
@@ -415,6 +421,25 @@ def _work(
         failed = WorkerError(f"worker {share.part} failed: {message[1]!r} ({exc})")
         sender.send(("error", failed))
     pipe.close()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel for SIGTERM when the parent process ends, then make sure it has not
+    ended already (between the fork and the request)."""
+    import ctypes
+    import multiprocessing
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux's C library: workers are forked on Linux only
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the parent is gone already: nobody to work for
 
 
 async def _until_terminated(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import nullcontext
 from dataclasses import replace
@@ -199,6 +200,8 @@ def verify(
     )
     options = network_settings(options, config, **network)
     report = run_verify(files, options)
+    if report.interrupted:  # a second Ctrl-C must not lose the partial report
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     emit(report, Format(fmt), output)
     sys.exit(int(exit_status(report, options.strict)))
 
