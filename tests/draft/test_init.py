@@ -61,7 +61,7 @@ def test_a_web_article_becomes_a_draft_that_lints_and_verifies(news: str, tmp_pa
     assert run.code == 0, run.stderr
     assert out.read_text("utf-8") == expected("dam.draft.yaml", news, f"{news}/dam.html")
     assert run.stderr == (
-        f"factcheck: wrote {out}: 8 claims, 8 citations: 3 quotes found on their pages, "
+        f"factcheck: wrote {out}: 9 claims, 10 citations: 4 quotes found on their pages, "
         "2 quoted passages not found, 1 page not answering\n"
     )
     assert run_cli("lint", str(out)).code == 0
@@ -70,6 +70,7 @@ def test_a_web_article_becomes_a_draft_that_lints_and_verifies(news: str, tmp_pa
         "mayor-j-smith-told-a-radio": ["ok"],  # the altered quote is a comment, not a quote
         "the-night-of-the-collapse-the": ["ok"],
         "police-said-the-evacuation-went-as": ["broken"],
+        "both-the-council-s-minutes-and": ["ok", "ok"],  # the quote under the state's page
         "repairs-were-costed-at-4-million": ["ok"],
         "the-state-said-it-had-no": ["ok"],
         "2019-inspection-finds-cracks-report": ["ok"],
@@ -125,7 +126,7 @@ def test_a_failed_capture_is_a_comment_not_an_error(news: str, tmp_path: Path) -
     assert run.code == 0, run.stderr
     text = out.read_text("utf-8")
     assert "archive_url" not in text
-    assert text.count("        # archive: Save Page Now failed: HTTP 404 Not Found\n") == 3
+    assert text.count("        # archive: Save Page Now failed: HTTP 404 Not Found\n") == 4
     assert run_cli("lint", str(out)).code == 0
 
 
@@ -196,7 +197,7 @@ def test_without_a_name_the_draft_goes_to_claims_named_after_the_article(
     monkeypatch.chdir(tmp_path)
     run = init(f"{news}/dam.html")
     assert run.code == 0, run.stderr
-    assert run.stderr.startswith("factcheck: wrote claims/dam.yaml: 8 claims")
+    assert run.stderr.startswith("factcheck: wrote claims/dam.yaml: 9 claims")
     assert run_cli("lint").code == 0  # claims/ is lint's and verify's default
 
 

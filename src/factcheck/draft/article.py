@@ -19,6 +19,7 @@ from factcheck.quotes.pagecheck import sniff_media_type
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
 _SPACE = re.compile(r"\s+")
+MAX_ARTICLE = 10_000_000  # characters: a longer page is no article, and would hold the run
 
 
 class ArticleError(FactcheckError):
@@ -60,6 +61,8 @@ def read_article_file(path: Path) -> Article:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_ARTICLE:
+        raise ArticleError(f"{path}: {len(data):,} bytes, too large for an article")
     suffix = path.suffix.lower()
     is_html = suffix in HTML_SUFFIXES or (
         suffix not in MARKDOWN_SUFFIXES and sniff_media_type(data) == "text/html"
@@ -81,6 +84,8 @@ def html_article(html: str, location: str, fetched_url: str | None) -> Article:
     own; relative links are read against <base href>, else that URL."""
     from selectolax.lexbor import LexborHTMLParser
 
+    if len(html) > MAX_ARTICLE:
+        raise ArticleError(f"{location}: {len(html):,} characters, too large for an article")
     tree = LexborHTMLParser(html)
     base = _attribute(tree, "base[href]", "href")
     base = urljoin(fetched_url, base) if base and fetched_url else base or fetched_url

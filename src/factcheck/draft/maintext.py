@@ -76,7 +76,10 @@ def html_blocks(html: str, url: str | None = None) -> list[Block]:
     )
     if not xml:
         return []
-    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError:  # trafilatura writes well-formed XML; if not, no main text
+        return []
     main = root.find("main")
     return walk(main if main is not None else root)
 

@@ -16,6 +16,7 @@ from factcheck.fetch.client import Fetcher, FetchOutcome, FetchResult, strip_fra
 from factcheck.models import QuoteResult
 from factcheck.quotes.pagecheck import check_page, read_page
 
+MAX_TEXT = 500_000  # characters of a page searched for the sentence closest to a claim
 MIN_SENTENCE = 20  # characters: shorter lines are menus and labels, no starting point
 
 
@@ -54,7 +55,9 @@ class CitedPages:
         page = read_page(self.answer(url))
         if page.prepared is None:
             return None
-        lines = page.prepared.original.splitlines()
+        # A starting point, not a search: the first MAX_TEXT characters are enough, and a
+        # huge page must not hold the draft.
+        lines = page.prepared.original[:MAX_TEXT].splitlines()
         found = [s.text for line in lines for s in sentences(Block(" ".join(line.split()), ()))]
         choices = [s for s in found if len(s) >= MIN_SENTENCE]
         best = process.extractOne(

@@ -9,6 +9,7 @@ marks, « », 「」 or 『』.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -48,19 +49,24 @@ def sentences(block: Block) -> list[Sentence]:
     quote_spans = [(m.start(), m.end()) for m in QUOTED.finditer(block.text)]
     if block.whole:
         return [_sentence(block, 0, len(block.text))]
-    guarded = quote_spans + [(link.start, link.end) for link in block.links]
+    link_spans = sorted((link.start, link.end) for link in block.links)
     cuts = [0]
     for end in _END.finditer(block.text):
-        if _inside(end.end(), guarded) or _abbreviation(block.text, end.start()):
+        cut = end.end()
+        if _inside(cut, quote_spans) or _inside(cut, link_spans):
             continue
-        cuts.append(end.end())
+        if not _abbreviation(block.text, end.start()):
+            cuts.append(cut)
     cuts.append(len(block.text))
     found = [_sentence(block, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
     return [s for s in found if s.text]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < pos < end for start, end in spans)
+    """True when `pos` falls strictly inside one of `spans` (sorted, not overlapping: a
+    bisection, so a page of many quotes costs no more than one of few)."""
+    index = bisect.bisect_left(spans, (pos, pos)) - 1
+    return index >= 0 and spans[index][0] < pos < spans[index][1]
 
 
 def _abbreviation(text: str, pos: int) -> bool:
