@@ -252,7 +252,11 @@ def test_a_worker_that_dies_stops_the_run_with_one_line(
         f"factcheck: factcheck-worker-1 (pid {worker}) stopped without sending the results"
         f" of its {PER_HOST + 2} citations (exit code -9)"
     ]
-    assert stdout == ""
+    report = json.loads(stdout)  # the JSON report lists why the run stopped (exit 3)
+    assert report["claims"] == []
+    assert [(e["exit_code"], e["message"]) for e in report["errors"]] == [
+        (3, stderr.strip().removeprefix("factcheck: "))
+    ]
 
 
 def children(pid: int) -> list[int]:

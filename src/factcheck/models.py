@@ -135,6 +135,23 @@ def _verdict(citations: tuple[CitationResult, ...]) -> Verdict:
     return Verdict.UNVERIFIABLE
 
 
+@dataclass(frozen=True, slots=True)
+class RunError:
+    """Why a run checked nothing: an invalid claim file, configuration, store or option
+    (exit 2), or a run that could not go on, the network down (exit 3). Every report format
+    lists them, so CI publishes what went wrong."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    exit_code: int = 2
+
+    def __str__(self) -> str:
+        where = [str(part) for part in (self.file, self.line, self.column) if part is not None]
+        return ":".join([*where, f" {self.message}"]) if where else self.message
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Report:
     """Everything one run found, claims and citations in file order."""
@@ -144,6 +161,7 @@ class Report:
     interrupted: bool = False
     elapsed_seconds: float | None = None
     strict: bool = False  # the run's --strict: blocked citations fail too
+    errors: tuple[RunError, ...] = ()  # why nothing was checked (exit 2 or 3)
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the finished task (and so its result) when

@@ -17,15 +17,42 @@ import click
 from factcheck.claims.config import Config
 from factcheck.errors import ClaimFileError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
-from factcheck.models import ClaimFile, Report, VerifyOptions
+from factcheck.models import ClaimFile, Report, RunError, VerifyOptions
 from factcheck.report import Format
 from factcheck.text import safe_block, safe_line
 
+REPORT_TARGET = "factcheck.report"  # click context meta: where a refusal writes its report
+
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
-    """Print `message` on stderr, made inert (it may quote a claim file), and exit."""
+    """Print `message` on stderr, made inert (it may quote a claim file), and exit; for exit
+    2 or 3 the command's report (`report_problems_to`) says it too."""
     click.echo(safe_block(message), err=True)
+    if status in (ExitStatus.INVALID_INPUT, ExitStatus.CANNOT_RUN):
+        write_problems([RunError(message.removeprefix("factcheck: "), exit_code=int(status))])
     sys.exit(int(status))
+
+
+def report_problems_to(fmt: Format, output: str | None) -> None:
+    """From now on, a run refused with exit 2 or 3 still writes its report in `fmt`, listing
+    the problems: to `output`, or to stdout for every format but the table (whose lines
+    are on stderr already), so CI publishes what went wrong."""
+    click.get_current_context().meta[REPORT_TARGET] = (fmt, output)
+
+
+def write_problems(errors: list[RunError]) -> None:
+    """The report of a refused run, where `report_problems_to` said (nowhere if unset)."""
+    from factcheck.report.output import emit
+
+    context = click.get_current_context(silent=True)
+    target = context.meta.pop(REPORT_TARGET, None) if context else None
+    if target is None or (target == (Format.TABLE, None)):
+        return
+    fmt, output = target
+    try:
+        emit(Report(claims=(), errors=tuple(errors)), fmt, output)
+    except OSError:
+        pass  # the output is what failed: the lines on stderr say it all
 
 
 class _InertLog(logging.Handler):
@@ -104,6 +131,7 @@ def refuse_input(errors: list[ClaimFileError]) -> NoReturn:
     """Every input problem on its own line, then exit 2."""
     for error in errors:
         click.echo(safe_line(str(error)), err=True)
+    write_problems([RunError(e.message, e.path, e.line, e.column) for e in errors])
     sys.exit(int(ExitStatus.INVALID_INPUT))
 
 

@@ -22,6 +22,7 @@ from factcheck.cli.common import (
     finite,
     importing,
     load_input,
+    report_problems_to,
     run_verify,
     usable_store,
 )
@@ -176,6 +177,7 @@ def verify(
     """
     import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
 
+    report_problems_to(Format(fmt), output)
     # With --max-age, a run may fetch nothing at all: aiohttp is imported only if needed.
     with importing("aiohttp") if max_age is None else nullcontext():
         files, config = load_input(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from importlib import import_module
 
 from factcheck.models import CitationStatus, ClaimFile, ClaimResult, Report
+from factcheck.text import redact, safe_line
 
 
 class Format(StrEnum):
@@ -72,6 +73,8 @@ def summary_line(report: Report) -> str:
 
     Statuses with no citation are left out; an interrupted run says so at the end.
     """
+    if report.errors:
+        return f"{_plural(len(report.errors), 'problem')}: nothing checked"
     counts = report.counts()
     parts = [
         f"{counts[status]} {status_label(status)}" for status in SUMMARY_ORDER if counts[status]
@@ -81,6 +84,11 @@ def summary_line(report: Report) -> str:
     tail = f": {', '.join(parts)}" if parts else ""
     note = " (interrupted)" if report.interrupted else ""
     return f"{head}{tail}{note}"
+
+
+def problem_lines(report: Report) -> list[str]:
+    """Each of the report's errors as one line, `path:line:column: what`, made inert."""
+    return [safe_line(redact(str(error))) for error in report.errors]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
+from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report, RunError
 from factcheck.report import status_label
 from factcheck.text import safe_line
 
@@ -23,8 +23,9 @@ LEVELS = {
 def render(report: Report) -> str:
     """One workflow command per citation that needs attention (errors for failures, warnings
     for blocked sources, notices for archived copies, moved pages and quotes found with a
-    note); '' when all is well."""
-    return "".join(
+    note; first, one error per problem that stopped the run); '' when all is well."""
+    problems = "".join(f"{problem_annotation(error)}\n" for error in report.errors)
+    return problems + "".join(
         f"{command}\n"
         for claim in report.claims
         for result in claim.citations
@@ -52,6 +53,20 @@ def annotation(claim: ClaimResult, result: CitationResult, strict: bool = False)
         message += f"\nfix: {safe_line(result.suggestion)}"
     prop_text = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
     return f"::{level} {prop_text}::{escape_data(message)}"
+
+
+def problem_annotation(error: RunError) -> str:
+    """The `::error` line for a problem that stopped the run, on its file and line when it
+    has them (an invalid claim file is annotated where the fault is)."""
+    props: dict[str, str] = {}
+    if error.file is not None:
+        props["file"] = safe_line(repo_path(error.file))
+        props["line"] = str(error.line or 1)
+        if error.column is not None:
+            props["col"] = str(error.column)
+    props["title"] = "invalid input" if error.exit_code == 2 else "could not run"
+    prop_text = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    return f"::error {prop_text}::{escape_data(safe_line(error.message))}"
 
 
 def repo_path(path: str) -> str:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import html
 
 from factcheck.models import CitationResult, ClaimResult, QuoteResult, QuoteStatus, Report
-from factcheck.report import SUMMARY_ORDER, FileSection, sections, status_label, summary_line
+from factcheck.report import (
+    SUMMARY_ORDER,
+    FileSection,
+    problem_lines,
+    sections,
+    status_label,
+    summary_line,
+)
 from factcheck.report.diff import diff_parts
 from factcheck.report.html_assets import SCRIPT, STYLE, script_hash
 from factcheck.text import redact, shorten
@@ -34,6 +41,7 @@ def render(report: Report) -> str:
     body = [
         "<h1>Verification report</h1>",
         f'<p class="summary">{escape(summary_line(report))}</p>',
+        *_problems(report),
         _filters(report),
         *(_section(s) for s in sections(report)),
     ]
@@ -56,6 +64,14 @@ def render(report: Report) -> str:
             "",
         ]
     )
+
+
+def _problems(report: Report) -> list[str]:
+    """The run's errors (why nothing was checked) as a list; none for a finished run."""
+    if not report.errors:
+        return []
+    items = "".join(f"<li>{escape(line)}</li>" for line in problem_lines(report))
+    return [f'<h2>Problems</h2><ul class="problems">{items}</ul>']
 
 
 def _filters(report: Report) -> str:

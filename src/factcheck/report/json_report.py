@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from factcheck.models import CitationResult, ClaimResult, QuoteResult, Report
+from factcheck.models import CitationResult, ClaimResult, QuoteResult, Report, RunError
 from factcheck.text import redact
 
 VERSION = 1
@@ -28,7 +28,17 @@ def render_chunks(report: Report) -> Iterator[str]:
     yield '  "claims": ['
     for index, claim in enumerate(report.claims):
         yield f"{',' if index else ''}\n    {_dumps(_claim(claim))}"
-    yield "\n  ]\n}\n"
+    yield f'\n  ],\n  "errors": {_dumps([_error(e) for e in report.errors])}\n}}\n'
+
+
+def _error(error: RunError) -> dict[str, Any]:
+    return {
+        "file": error.file,
+        "line": error.line,
+        "column": error.column,
+        "message": redact(error.message),
+        "exit_code": error.exit_code,
+    }
 
 
 def _dumps(value: Any) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
-from factcheck.report import FileSection, sections
+from factcheck.report import FileSection, problem_lines, sections
 from factcheck.text import safe_block, safe_line
 
 SKIPPED = (CitationStatus.BLOCKED, CitationStatus.NOT_CHECKED)
@@ -18,6 +18,8 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", name="factcheck")
     for section in sections(report):
         root.append(_suite(section))
+    if report.errors:
+        root.append(_problems(report))
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
     if report.elapsed_seconds is not None:
@@ -36,6 +38,23 @@ def _suite(section: FileSection) -> ET.Element:
     suite.set("tests", str(len(cases)))
     for key, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
         suite.set(key, str(sum(1 for case in cases if case.find(tag) is not None)))
+    return suite
+
+
+def _problems(report: Report) -> ET.Element:
+    """One testsuite with an error testcase per problem that stopped the run."""
+    suite = ET.Element("testsuite", name="factcheck", tests=str(len(report.errors)))
+    suite.set("errors", str(len(report.errors)))
+    for key in ("failures", "skipped"):
+        suite.set(key, "0")
+    for error, line in zip(report.errors, problem_lines(report), strict=True):
+        case = ET.SubElement(suite, "testcase", classname="factcheck", name=line)
+        if error.file is not None:
+            case.set("file", safe_line(error.file))
+        if error.line is not None:
+            case.set("line", str(error.line))
+        kind = "invalid_input" if error.exit_code == 2 else "cannot_run"
+        ET.SubElement(case, "error", type=kind, message=line).text = line
     return suite
 
 

@@ -18,7 +18,7 @@ from factcheck.models import (
     Report,
     Verdict,
 )
-from factcheck.report import FileSection, sections, status_label, summary_line
+from factcheck.report import FileSection, problem_lines, sections, status_label, summary_line
 from factcheck.report.diff import diff_parts
 from factcheck.text import redact, safe_line, shorten
 
@@ -41,6 +41,8 @@ _SPACE = re.compile(r"\s+")
 def render(report: Report) -> str:
     """The whole report as GitHub-flavoured markdown."""
     lines = ["# Verification report", "", f"**{summary_line(report)}**", ""]
+    if report.errors:
+        lines += ["## Problems", "", *(f"- {escape(line)}" for line in problem_lines(report))]
     for section in sections(report):
         lines += _section(section)
     return "\n".join(lines).rstrip("\n") + "\n"

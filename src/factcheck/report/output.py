@@ -42,7 +42,8 @@ def emit(report: Report, fmt: Format, output: str | None) -> None:
         click.echo(text, nl=False, color=colour or None)
     if fmt is Format.GITHUB:
         append_step_summary(report)
-    click.echo(summary_line(report), err=True)
+    if not report.errors:  # a refused run's problems are on stderr already, one line each
+        click.echo(summary_line(report), err=True)
 
 
 def append_step_summary(report: Report, environ: Mapping[str, str] | None = None) -> bool:

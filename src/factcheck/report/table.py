@@ -19,7 +19,7 @@ from factcheck.models import (
     Report,
     Verdict,
 )
-from factcheck.report import status_label
+from factcheck.report import problem_lines, status_label
 from factcheck.report.diff import diff_parts
 from factcheck.text import safe_line, shorten
 
@@ -41,6 +41,9 @@ VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red", Verdict.UNV
 
 def render(report: Report, *, colour: bool = False) -> str:
     """The table as text, at most 100 columns wide; ANSI colours only when `colour`."""
+    if report.errors:
+        problems = [f"{INDENT}{line}" for line in problem_lines(report)]
+        return "\n".join(["nothing checked:", *problems]) + "\n"
     header = f"{INDENT}{'status':<{STATUS_WIDTH}}  {'http':>{HTTP_WIDTH}}  url / reason"
     blocks = [header] + [_claim(claim, colour) for claim in report.claims]
     return "\n\n".join(blocks) + "\n"
