@@ -14,13 +14,17 @@ CAPTURE_TIME = "20261204120000"
 _TYPES = {".html": "text/html", ".md": "text/markdown", ".pdf": "application/pdf"}
 
 
-def news_site(folder: Path, saves: Counter[str]) -> web.Application:
+def news_site(
+    folder: Path, saves: Counter[str], agents: Counter[str] | None = None
+) -> web.Application:
     """Serve `folder` (the placeholder replaced), /save/URL answering as Save Page Now does
     (a redirect to /web/TIMESTAMP/URL; /save/ of a URL with 'fail' in it answers 523), and
-    the captures under /web/."""
+    the captures under /web/. `agents` counts the User-Agent of every page request."""
     app = web.Application()
 
     async def page(request: web.Request) -> web.Response:
+        if agents is not None:
+            agents[request.headers.get("User-Agent", "")] += 1
         path = (folder / request.match_info["path"]).resolve()
         if not path.is_file() or folder.resolve() not in path.parents:
             raise web.HTTPNotFound()

@@ -215,3 +215,20 @@ def test_without_the_draft_extra_init_says_how_to_get_it(tmp_path: Path) -> None
         "factcheck: reading articles needs the 'draft' extra (trafilatura is not installed): "
         "pip install 'factcheck[draft]'\n",
     )
+
+
+def test_the_configuration_file_is_read_as_verify_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agents: Counter[str] = Counter()
+    (tmp_path / "factcheck.toml").write_text('user_agent = "desk-bot/1"\n')
+    monkeypatch.chdir(tmp_path)
+    with serve_app(news_site(ARTICLES, Counter(), agents)) as base:
+        assert init(f"{base}/dam.html", "-o", "d.yaml").code == 0
+        assert set(agents) == {"desk-bot/1"}
+        (tmp_path / "factcheck.toml").write_text("per_host = 0\n")
+        bad = init(f"{base}/dam.html", "-o", "e.yaml")
+    assert (bad.code, bad.stderr) == (
+        2,
+        f"{tmp_path / 'factcheck.toml'}:1: per_host must be at least 1, not 0\n",
+    )

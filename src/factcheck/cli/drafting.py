@@ -59,19 +59,44 @@ _OPTIONS = (
         help="Let this one host (and port) past the address guard; repeatable.",
     ),
     click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL))."),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, exists=True),
+        help="Configuration file (default: the nearest factcheck.toml, else [tool.factcheck] "
+        "in pyproject.toml), for limits, timeouts and per-host headers, as verify reads it.",
+    ),
 )
 
 
 def fetch_settings(
-    timeout: float, allow_private: bool, allow_hosts: tuple[str, ...], user_agent: str | None
+    timeout: float,
+    allow_private: bool,
+    allow_hosts: tuple[str, ...],
+    user_agent: str | None,
+    config_path: str | None,
 ) -> VerifyOptions:
-    """The fetcher's options: verify's defaults (limits per host, retries) and these."""
-    return VerifyOptions(
+    """The fetcher's options, as `verify` has them: the command line wins over the
+    configuration file, the file over the defaults (limits per host, retries). An invalid
+    file is one line a problem and exit 2."""
+    from click.core import ParameterSource
+
+    from factcheck.claims.config import load_config
+    from factcheck.errors import ConfigError
+
+    ctx = click.get_current_context()
+    given = {n for n in ctx.params if ctx.get_parameter_source(n) is not ParameterSource.DEFAULT}
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        fail(str(exc), ExitStatus.INVALID_INPUT)
+    options = VerifyOptions(
         timeout=timeout,
         allow_private=allow_private,
         allow_hosts=frozenset(allow_hosts),
         user_agent=user_agent,
     )
+    return config.apply(options, given)
 
 
 def run(core: Coroutine[Any, Any, T]) -> T:
