@@ -8,7 +8,8 @@ pages of mozilla/readability), kept outside the repository: third-party pages ar
 committed. Each page is served raw on 127.0.0.1 and rendered in headless Chromium with every
 request that is not the page itself refused (no network, no external resources), to read
 `document.body.innerText`: what a reader sees. From that text the harness samples positives
-(sentences and runs of words copied as they stand) and makes misquote negatives (one word
+(sentences and runs of words copied as they stand, and a few restyled as a reporter copies
+them: in quote marks, the end punctuation changed) and makes misquote negatives (one word
 dropped, a number changed, "not" inserted), each checked absent from the text a reader sees
 (punctuation and spacing aside). Then `factcheck verify --format json` checks them all
 against the served pages. Every positive not found and every negative found is printed with
@@ -142,6 +143,14 @@ def candidates(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def restyled(quote: str) -> str:
+    """The passage as a reporter copies it: in its own quote marks, its end punctuation
+    changed (a full stop for a comma, or none for one)."""
+    body = quote.rstrip(".,;:")
+    end = "," if quote.endswith(".") else "."
+    return f"\u201c{body}{end}\u201d"
+
+
 def misquotes(quote: str, rng: random.Random) -> list[tuple[str, str]]:
     """(kind, variant): one word dropped, a number changed, "not" inserted. None for a
     passage with brackets or an ellipsis: those are editorial marks in a quote, and a variant
@@ -171,6 +180,8 @@ def sample_page(
     rng.shuffle(pool)
     chosen = pool[:positives]
     samples = [Sample(name, quote, kind, True) for kind, quote in chosen]
+    plain = [quote for _, quote in chosen if not EDITORIAL.search(quote)]
+    samples += [Sample(name, restyled(quote), "restyled", True) for quote in plain[:2]]
     seen = loose(text)
     variants = [v for _, quote in chosen for v in misquotes(quote, rng)]
     rng.shuffle(variants)

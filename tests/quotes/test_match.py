@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from factcheck.models import QuoteStatus
 from factcheck.quotes.closest import semi_global, word_diff
-from factcheck.quotes.match import match_quote, prepare_page
+from factcheck.quotes.extract import extract
+from factcheck.quotes.match import match_quote, prepare_extracted, prepare_page
+from factcheck.quotes.pagecheck import check_text
 
 PAGE = prepare_page(
     "Intro.\nA law firm concluded it did not \u201cknowingly or intentionally\u201d abuse "
@@ -68,3 +70,33 @@ def test_semi_global_alignment_ignores_stray_words_before_the_passage() -> None:
 
 def test_word_diff_shows_both_sides() -> None:
     assert word_diff("a $35m deal", "a $53m deal") == "a $ [-35m-] {+53m+} deal"
+
+
+def test_a_word_one_element_ends_inside_is_one_word_and_two_elements_risk_a_boundary() -> None:
+    """README, known limits: `<b>range</b>r` is "ranger" (never "range"), while two elements
+    meeting with no space (`<b>range</b><i>r</i>`) may be set apart by a style sheet, so their
+    meeting point counts as a word boundary at the quote's ends: the accepted risk."""
+    one = extract(b"<html><body><p>the <b>range</b>r said</p></body></html>", "text/html")
+    two = extract(b"<html><body><p>the <b>range</b><i>r</i> said</p></body></html>", "text/html")
+    assert match_quote("the range", prepare_extracted(one)).status is not QuoteStatus.FOUND
+    assert match_quote("the range", prepare_extracted(two)).status is QuoteStatus.FOUND
+
+
+def test_check_text_matches_quotes_against_a_given_visible_text() -> None:
+    """The entry a browser stage uses: innerText in, the same verdicts and notes out."""
+    found, altered, hidden = check_text(
+        "The plant will close in June, with the loss of 300 jobs.",
+        ("close in June with the loss of 300 jobs", "close in June with the loss of 30 jobs",
+         "a slide seen after a click"),
+        url="https://example.org/p",
+        hidden="A slide seen after a click.",
+    )  # fmt: skip
+    assert (found.status, found.note) == (
+        QuoteStatus.FOUND,
+        "punctuation differs: ',' on the page, not in the quote",
+    )
+    assert found.fragment_url is not None and found.fragment_url.startswith(
+        "https://example.org/p#"
+    )
+    assert altered.status is QuoteStatus.ALTERED
+    assert (hidden.status, hidden.note) == (QuoteStatus.FOUND, "found in text hidden until shown")

@@ -225,12 +225,12 @@ def test_each_pattern_reads_as_a_browser_shows_it(reader_run: Run, name: str) ->
 
 def test_found_where_the_page_does_not_show_it_has_no_link_and_a_note(reader_run: Run) -> None:
     for name, note in (("hidden-slide", HIDDEN), ("json-data-blob", SCRIPTS)):
-        quote = result_of(reader_run, name)["quotes"][0]
-        assert quote["status"] == "found"
-        assert quote["fragment_url"] is None
-        assert quote["note"].startswith(note)
+        result = result_of(reader_run, name)
+        assert result["quotes"][0]["status"] == "found"
+        assert result["quotes"][0]["fragment_url"] is None
+        assert result["reason"].startswith(f"quote found ({note}")
     # the page shows nothing but an empty root: the note says it is rendered by JavaScript
-    assert "rendered by JavaScript" in result_of(reader_run, "json-data-blob")["quotes"][0]["note"]
+    assert "rendered by JavaScript" in result_of(reader_run, "json-data-blob")["reason"]
 
 
 def test_the_punctuation_note_is_in_every_report_format(tmp_path: Path) -> None:

@@ -27,7 +27,9 @@ from factcheck.quotes.normalise import is_unspaced, normalise
 
 FORGIVEN = frozenset(",.;:")  # between words: not wording
 AT_ENDS = FORGIVEN | frozenset('"!?')  # also forgiven at the quote's first and last place
-_RUN = re.compile(f"[^\\s{MARK}]+")
+# A run of the text between spaces, or between MARKs standing between two letters or digits
+# (the optional spaces); a MARK next to a mark is inside the run.
+_RUN = re.compile(f"(?:[^\\s{MARK}]|(?<![^\\W_]){MARK}|{MARK}(?![^\\W_]))+")
 _UNIT = re.compile(r"\w+(?:[^\w\s]\w+)*|[^\w\s]")
 _SKELETON = re.compile(r"[\W_]+")
 
@@ -52,19 +54,24 @@ class LooseMatch:
 
 
 def units(text: str) -> list[tuple[Unit, bool]]:
-    """The units of `text` in order, each with whether only MARKs join it to the one before."""
+    """The units of `text` in order, each with whether only a MARK joins it to the one
+    before (a MARK next to a mark, as in "Queens.|Credit", joins nothing: it is dropped)."""
     out: list[tuple[Unit, bool]] = []
     last_end = -1
     for run in _RUN.finditer(text):
-        raw, base = run.group(), run.start()
+        base = run.start()
+        glued = last_end >= 0 and set(text[last_end:base]) == {MARK}
+        raw = run.group()
+        kept = [i for i, char in enumerate(raw) if char != MARK] if MARK in raw else None
+        raw = raw.replace(MARK, "") if kept else raw
         norm = normalise(raw)
         exact = len(norm) == len(raw)  # offsets inside the run map one to one
-        glued = last_end >= 0 and set(text[last_end:base]) == {MARK}
         for found in _UNIT.finditer(norm):
-            start = base + found.start() if exact else base
-            end = base + found.end() if exact else run.end()
+            start, end = (found.start(), found.end()) if exact else (0, len(raw))
+            if kept:
+                start, end = kept[start], kept[end - 1] + 1
             word = found.group()[0].isalnum() or found.group()[0] == "_"
-            out.append((Unit(found.group(), start, end, word), glued))
+            out.append((Unit(found.group(), base + start, base + end, word), glued))
             glued = False
         last_end = run.end()
     return out

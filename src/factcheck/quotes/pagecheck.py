@@ -22,6 +22,7 @@ from factcheck.quotes.match import (
     found_verbatim,
     match_quote,
     prepare_extracted,
+    prepare_page,
 )
 from factcheck.quotes.verbatim import Source, find_verbatim
 
@@ -71,6 +72,17 @@ def check_quotes(page: ReadPage, quotes: tuple[str, ...]) -> PageCheck:
         return PageCheck(page.fetch, unreadable=page.unreadable)
     link = page.fetch.final_url or page.fetch.url
     return PageCheck(page.fetch, tuple(match_quote(q, page.prepared, link) for q in quotes))
+
+
+def check_text(
+    text: str, quotes: tuple[str, ...], url: str | None = None, hidden: str = ""
+) -> tuple[QuoteResult, ...]:
+    """Every quote matched against a page's visible text as given (a browser's
+    `document.body.innerText`, say), with the matcher a fetched page goes through: the same
+    normalisation, editorial marks, punctuation forgiven with a note; `hidden`, text the page
+    does not show at first. Links (text fragments) point at `url` when given."""
+    page = prepare_page(text, hidden=hidden)
+    return tuple(match_quote(quote, page, url) for quote in quotes)
 
 
 def check_page(

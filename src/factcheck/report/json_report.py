@@ -100,7 +100,6 @@ def _quote(quote: QuoteResult) -> dict[str, Any]:
         "occurrences": quote.occurrences,
         "fragment_url": _redacted(quote.fragment_url),
         "diff": quote.diff,
-        "note": quote.note,
     }
 
 
