@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,10 +115,14 @@ def snapshots_export(warc: str, url: str | None, store: str | None) -> None:
         if url and not snapshot_store.history(key):
             fail(f"no snapshot of {safe_line(url)} in {folder}", ExitStatus.FAILED)
         try:
-            count = snapshot_store.export_warc(warc, key)
+            count, damaged = snapshot_store.export_warc(warc, key)
         except OSError as exc:
             fail(
                 f"factcheck: --warc {warc}: cannot write: {(exc.strerror or str(exc)).lower()}",
                 ExitStatus.INVALID_INPUT,
             )
+    for why in damaged:
+        click.echo(safe_line(f"factcheck: left out, stored copy damaged: {why}"), err=True)
     click.echo(safe_line(f"{count} snapshots written to {warc}"), err=True)
+    if damaged:  # the export is not the whole evidence: say so in the exit code too
+        sys.exit(int(ExitStatus.FAILED))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from factcheck.evidence import drift, quote_cache, wayback
-from factcheck.evidence.store import Snapshot, SnapshotStore, StoreShare
+from factcheck.evidence.store import DamagedRecordError, Snapshot, SnapshotStore, StoreShare
 from factcheck.evidence.verdicts import encode_ok, verdict_context, verdict_key
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
 from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
@@ -26,6 +26,7 @@ from factcheck.quotes.pagecheck import PageCheck, check_page
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 NO_SNAPSHOT = "offline: no stored snapshot of this URL (run once online first)"
+DAMAGED = "stored copy damaged"  # a snapshot whose WARC record cannot be read back as kept
 # Citations worth an Internet Archive look-up: the link is dead or the words are gone.
 RESCUABLE = frozenset({CitationStatus.BROKEN, CitationStatus.QUOTE_MISSING})
 
@@ -81,11 +82,25 @@ class SnapshotFetcher:
             self.not_modified += 1
             snapshot = self.store.confirm(stored, answer)
             self.used[key] = snapshot
-            return await self._read_stored(snapshot)
+            read = await self._read_stored(snapshot)
+            if read.reason.startswith(DAMAGED):
+                return await self._refetch(key, headers, read.reason)
+            return read
         if answer.network_failure and answer.outcome is not FetchOutcome.OK:
             self.network_failures.append(answer)
             return answer
         self.used[key] = self.store.keep(answer)  # written by the store's thread
+        return answer
+
+    async def _refetch(
+        self, key: str, headers: Mapping[str, str] | None, damaged: str
+    ) -> FetchResult:
+        """The stored copy is damaged: fetch the page again (no conditional request) and
+        store the body anew, even when it is the same as the one indexed."""
+        answer = await self.fetcher.fetch(key, headers)
+        if answer.outcome is not FetchOutcome.OK:
+            return replace(answer, reason=f"{damaged}, re-fetching: {answer.reason}")
+        self.used[key] = self.store.keep(answer, fresh=True)
         return answer
 
     def keep_network_failures(self) -> None:
@@ -96,9 +111,12 @@ class SnapshotFetcher:
 
     async def _read_stored(self, snapshot: Snapshot) -> FetchResult:
         """`stored_result`, the WARC record read and gunzipped off the event loop."""
-        if snapshot.pending:  # kept earlier in this run: the store waits for its writer
-            return self.stored_result(snapshot)
-        body = await asyncio.to_thread(self.store.body, snapshot)
+        try:
+            if snapshot.pending:  # kept earlier in this run: the store waits for its writer
+                return self.stored_result(snapshot)
+            body = await asyncio.to_thread(self.store.body, snapshot)
+        except DamagedRecordError as exc:
+            return FetchResult(snapshot.url, FetchOutcome.ERROR, f"{DAMAGED} ({exc})")
         return self.stored_result(snapshot, body)
 
     async def _offline(self, key: str) -> FetchResult:

@@ -113,6 +113,11 @@ class StoreError(FactcheckError):
     folder that cannot be created, a full disk)."""
 
 
+class DamagedRecordError(StoreError):
+    """A stored body cannot be read back as it was kept: its WARC file is missing, or the
+    record is cut, garbled or does not match the hash in the index."""
+
+
 def make_store_folder(root: Path) -> None:
     """Create the store folder `root` (and its parents); StoreError saying why it cannot be."""
     if root.exists() and not root.is_dir():
@@ -131,6 +136,7 @@ def check_store(root: Path | str, write: bool = True) -> None:
     if write:
         make_store_folder(root)
         _check_writable(root)
+    _check_index_present(root)
     if (root / INDEX).exists():
         try:
             with closing(sqlite3.connect(f"file:{root / INDEX}?mode=ro", uri=True)) as db:
@@ -138,6 +144,23 @@ def check_store(root: Path | str, write: bool = True) -> None:
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{root}: not a snapshot store ({INDEX}: {exc})") from None
+
+
+def _check_index_present(root: Path) -> None:
+    """Refuse an index that was emptied, or lost beside the WARC files it indexed: created
+    anew, it would forget every snapshot (StoreError naming the path)."""
+    index = root / INDEX
+    if index.exists() and index.stat().st_size == 0:
+        raise StoreError(
+            f"{index}: the snapshot index is empty (0 bytes), so the store's WARC files are "
+            "unindexed; restore it, or move the store away to start a new one"
+        )
+    warcs = root / "warc"
+    if not index.exists() and warcs.is_dir() and any(warcs.glob("*.warc.gz")):
+        raise StoreError(
+            f"{index}: no snapshot index beside the WARC files in {warcs}; restore it, or "
+            "move the store away to start a new one"
+        )
 
 
 def _check_writable(root: Path) -> None:
@@ -387,14 +410,44 @@ class SnapshotStore:
             snapshot = indexed
         if snapshot.warc_file is None or snapshot.warc_offset is None:
             return b""
+        where = f"{snapshot.warc_file}@{snapshot.warc_offset}"
+        try:
+            payload = self._payload(snapshot)
+        except FileNotFoundError:
+            raise DamagedRecordError(f"{where}: the WARC file is missing") from None
+        except Exception as exc:  # noqa: BLE001 - a damaged file can fail any way
+            raise DamagedRecordError(f"{where}: {str(exc) or type(exc).__name__}") from None
+        if payload is None:
+            raise DamagedRecordError(f"{where}: no response record")
+        if snapshot.content_hash and content_hash(payload) != snapshot.content_hash:
+            raise DamagedRecordError(f"{where}: the body does not match its hash in the index")
+        return payload
+
+    def record_intact(self, snapshot: Snapshot) -> bool:
+        """True when the snapshot's WARC record is still whole: its file is there and its
+        gzip member inflates with the right CRC (a flipped byte, garbage or a cut file
+        fail). A pending snapshot (this run's) is taken as whole."""
+        if snapshot.pending or snapshot.warc_file is None or snapshot.warc_offset is None:
+            return True
+        import gzip
+
+        try:
+            gzip.decompress(self._raw_record(snapshot))
+        except Exception:  # noqa: BLE001 - a damaged member can fail any way
+            return False
+        return True
+
+    def _payload(self, snapshot: Snapshot) -> bytes | None:
+        """The response record's payload at the snapshot's place, None when there is none."""
         from warcio.archiveiterator import ArchiveIterator  # ~50 ms: only when a body is read
 
+        assert snapshot.warc_file is not None and snapshot.warc_offset is not None
         with open(self.root / snapshot.warc_file, "rb") as fh:
             fh.seek(snapshot.warc_offset)
             for record in ArchiveIterator(io.BytesIO(fh.read(snapshot.warc_length or 0))):
                 if record.rec_type == "response":
                     return bytes(record.content_stream().read())
-        raise StoreError(f"{snapshot.warc_file}@{snapshot.warc_offset}: no response record")
+        return None
 
     def quote_checks(self, url: str, quote: str, before_run: bool = True) -> list[QuoteCheck]:
         """Checks of `quote` at `url`, oldest first; those of this run left out by default."""
@@ -452,12 +505,13 @@ class SnapshotStore:
 
     # --- writing --------------------------------------------------------------------------
 
-    def keep(self, result: FetchResult) -> Snapshot:
+    def keep(self, result: FetchResult, fresh: bool = False) -> Snapshot:
         """Queue `result` for the writer thread; returns its snapshot without waiting.
 
         A new snapshot carries a negative pending id (and no WARC offset) until its batch is
         written; every method of this store accepts it. An unchanged body (same hash as the
-        latest stored one) is not written again: that snapshot is confirmed instead.
+        latest stored one) is not written again: that snapshot is confirmed instead, unless
+        `fresh` (the stored copy was found damaged: the body is written anew).
         """
         from factcheck.fetch.outcomes import FetchOutcome
 
@@ -465,7 +519,12 @@ class SnapshotStore:
         has_body = result.outcome is FetchOutcome.OK
         digest = content_hash(result.body) if has_body else None
         previous = self.latest(result.url, with_body=has_body)
-        if previous and _same_answer(previous, result, digest):
+        if (
+            previous
+            and not fresh
+            and _same_answer(previous, result, digest)
+            and (not has_body or self.record_intact(previous))
+        ):
             return self.confirm(previous, result)
         writer = self._writer_thread()
         now = utc_now()
@@ -561,18 +620,26 @@ class SnapshotStore:
 
     # --- export ---------------------------------------------------------------------------
 
-    def export_warc(self, dest: Path | str, url: str | None = None) -> int:
+    def export_warc(self, dest: Path | str, url: str | None = None) -> tuple[int, list[str]]:
         """Write every indexed record (of `url` only, if given) to one WARC file at `dest`.
 
-        Gzip members are copied byte for byte after a fresh warcinfo record; returns the
-        number of response records written. Unindexed tails of killed runs are left out.
+        Gzip members are copied byte for byte after a fresh warcinfo record, each one read
+        back and checked against its hash first: a damaged record is left out, never
+        exported as good. Returns (records written, why each damaged one was left out).
+        Unindexed tails of killed runs are left out.
         """
-        snapshots = [s for s in self.history(url) if s.has_body]
+        written, damaged = 0, []
         with open(dest, "wb") as out:
             out.write(gzip_member(warcinfo_record(Path(dest).name)))
-            for snapshot in snapshots:
+            for snapshot in (s for s in self.history(url) if s.has_body):
+                try:
+                    self.body(snapshot)
+                except DamagedRecordError as exc:
+                    damaged.append(f"{snapshot.url}: {exc}")
+                    continue
                 out.write(self._raw_record(snapshot))
-        return len(snapshots)
+                written += 1
+        return written, damaged
 
     def _raw_record(self, snapshot: Snapshot) -> bytes:
         assert snapshot.warc_file is not None and snapshot.warc_offset is not None
