@@ -200,6 +200,7 @@ class VerifyOptions:
     strict: bool = False
     user_agent: str | None = None
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # sent to every host (--header)
     probe_url: str = "https://www.example.com/"
     # --probe-url given on the command line: the user's own URL, past the guard. One from a
     # configuration file (which may come with the claims) passes the guard like any request.

@@ -194,11 +194,24 @@ def test_piped_run_prints_only_the_summary_on_stderr(tmp_path: Path, site: str) 
     assert "\x1b[" not in done.stdout
 
 
-def test_no_progress_when_not_a_terminal_or_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert progress_printer(StringIO()) is None
+def test_no_bar_but_log_lines_when_not_a_terminal_or_in_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    log = StringIO()
+    show = progress_printer(log, every=0)
+    assert show is not None
+    for done in (1, 2, 3):
+        show(done, 3, f"https://host{done}.example/page")
+    # a plain line per call past the interval, none for the last (the summary follows)
+    assert log.getvalue() == (
+        "progress: 1/3 done, now host1.example\nprogress: 2/3 done, now host2.example\n"
+    )
+    assert progress_printer(StringIO(), quiet=True) is None
     monkeypatch.setenv("CI", "true")
     with open(os.devnull, "w") as devnull:
-        assert progress_printer(devnull) is None
+        ci = progress_printer(devnull, every=60)
+        assert ci is not None
+        ci(1, 3, "https://a.example/")  # within the interval: nothing written
 
 
 def test_progress_bar_shows_done_total_and_host() -> None:

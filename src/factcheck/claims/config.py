@@ -49,10 +49,12 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "max_age": (str,),
     "exclude_paths": (list,),
     "max_claims_bytes": (int,),
+    "color": (str,),
+    "quiet": (bool,),
 }
 # settings that are lists of strings; and those that are not VerifyOptions fields
 LISTS = frozenset({"exclude_paths"})
-NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes"})
+NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes", "color", "quiet"})
 # settings written as text and read into the value VerifyOptions takes
 CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -105,7 +107,13 @@ class Config:
             k: v for k, v in self.settings.items() if k not in explicit and k not in NOT_OPTIONS
         }
         headers = {host: dict(values) for host, values in self.host_headers.items()}
-        return replace(options, **chosen, host_headers={**headers, **options.host_headers})
+        everywhere = headers.pop("*", {})  # [headers."*"]: every host, as --header
+        return replace(
+            options,
+            **chosen,
+            host_headers={**headers, **options.host_headers},
+            headers={**everywhere, **options.headers},
+        )
 
 
 def find_config(folder: Path) -> Path | None:
@@ -217,6 +225,8 @@ def _problem(key: str, value: object) -> str | None:
         return f"{key} must be {names}, not {value!r}"
     if isinstance(value, float) and not math.isfinite(value):
         return f"{key} must be a finite number, not {value!r}"
+    if key == "color" and value not in ("auto", "always", "never"):
+        return f"color must be auto, always or never, not {value!r}"
     least = MINIMUM.get(key)
     if least is not None and value < least:  # type: ignore[operator]
         return f"{key} must be at least {least}, not {value!r}"

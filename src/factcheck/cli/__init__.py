@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from factcheck.cli.add import add
+from factcheck.cli.check import check
 from factcheck.cli.common import route_library_logs
 from factcheck.cli.demo import demo
 from factcheck.cli.init import init
@@ -26,7 +27,7 @@ def main() -> None:
     route_library_logs()
 
 
-for command in (verify, lint, init, add, demo, snapshots):
+for command in (verify, check, lint, init, add, demo, snapshots):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -199,25 +201,26 @@ def usable_store(explicit: str | None, config: Config, write: bool = True) -> Pa
     return folder
 
 
-def run_verify(files: list[ClaimFile], options: VerifyOptions) -> Report:
+def run_verify(files: list[ClaimFile], options: VerifyOptions, quiet: bool = False) -> Report:
     from factcheck.evidence.store import StoreError
     from factcheck.progress import progress_printer
     from factcheck.verify import verify as verify_claims
 
     try:
-        return verify_claims(files, options, progress=progress_printer())
+        return verify_claims(files, options, progress=progress_printer(quiet=quiet))
     except StoreError as exc:  # a store that failed mid-run (a full disk): the user's to fix
         fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
     except FactcheckError as exc:
         fail(f"factcheck: {exc}", ExitStatus.CANNOT_RUN)
 
 
-def emit(report: Report, fmt: Format, output: str | None) -> None:
+def emit(report: Report, fmt: Format, output: str | None, display: Display | None = None) -> None:
     """Write the report; exit 2 with one line when --output cannot be written (a full disk)."""
     from factcheck.report.output import emit
 
+    display = display or Display()
     try:
-        emit(report, fmt, output)
+        emit(report, fmt, output, display.color, display.quiet)
     except OSError as exc:
         fail(
             f"factcheck: --output {output}: cannot write the report: "
@@ -262,4 +265,87 @@ VERBOSE_OPTION = click.option(
     "-v",
     is_flag=True,
     help="Also say which files were read as claim files and which were skipped, and why.",
+)
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a report is shown: --color (auto, always, never) and --quiet."""
+
+    color: str = "auto"
+    quiet: bool = False
+
+
+def display_settings(config: Config, color: str, quiet: bool) -> Display:
+    """--color and --quiet, else the configuration's `color` and `quiet`."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("color") is ParameterSource.DEFAULT:
+        color = config.settings.get("color", color)
+    return Display(color, quiet or bool(config.settings.get("quiet", False)))
+
+
+def header_settings(
+    options: VerifyOptions, header: tuple[str, ...], header_for: tuple[tuple[str, str], ...]
+) -> VerifyOptions:
+    """`options` with --header (every host) and --header-for HOST (that host only)."""
+    from dataclasses import replace
+
+    everywhere = dict(parse_header(text, "--header") for text in header)
+    per_host: dict[str, dict[str, str]] = {}
+    for host, text in header_for:
+        name, value = parse_header(text, "--header-for")
+        per_host.setdefault(host.lower(), {})[name] = value
+    return replace(
+        options,
+        headers={**options.headers, **everywhere},
+        host_headers={**options.host_headers, **per_host},
+    )
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def parse_header(text: str, option: str) -> tuple[str, str]:
+    """('Name', 'value') from 'Name: value'; exit 2 for anything HTTP would not carry."""
+    name, colon, value = text.partition(":")
+    value = value.strip()
+    if not colon or not _TOKEN.fullmatch(name.strip()) or any(c in value for c in "\r\n\0"):
+        fail(
+            f"factcheck: {option} {text!r}: expected 'Name: value' (a header name, a colon, "
+            "a value on one line)",
+            ExitStatus.INVALID_INPUT,
+        )
+    return name.strip(), value
+
+
+COLOR_OPTION = click.option(
+    "--color",
+    "--colour",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the table: auto is on a terminal unless NO_COLOR is set (FORCE_COLOR forces).",
+)
+QUIET_OPTION = click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Show only the claims that fail (and the summary); no progress.",
+)
+HEADER_OPTION = click.option(
+    "--header",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="A header sent to every host; repeatable.",
+)
+HEADER_FOR_OPTION = click.option(
+    "--header-for",
+    "header_for",
+    multiple=True,
+    nargs=2,
+    metavar="HOST 'NAME: VALUE'",
+    help='A header sent to HOST only (as [headers."HOST"] in the configuration); repeatable.',
 )

@@ -12,14 +12,20 @@ import click
 
 from factcheck.claims.config import Config
 from factcheck.cli.common import (
+    COLOR_OPTION,
     FORMAT_OPTION,
+    HEADER_FOR_OPTION,
+    HEADER_OPTION,
     MAX_CLAIMS_BYTES_OPTION,
+    QUIET_OPTION,
     VERBOSE_OPTION,
     check_output,
+    display_settings,
     emit,
     exit_status,
     fail,
     finite,
+    header_settings,
     importing,
     load_input,
     report_problems_to,
@@ -149,6 +155,10 @@ from factcheck.report import Format
     help="Wayback Machine (CDX API and replay) base URL.",
 )
 @VERBOSE_OPTION
+@QUIET_OPTION
+@COLOR_OPTION
+@HEADER_OPTION
+@HEADER_FOR_OPTION
 def verify(
     paths: tuple[str, ...],
     fmt: str,
@@ -168,6 +178,10 @@ def verify(
     archive_endpoint: str,
     max_age: float | None,
     verbose: bool,
+    quiet: bool,
+    color: str,
+    header: tuple[str, ...],
+    header_for: tuple[tuple[str, str], ...],
     **network: Any,
 ) -> None:
     """Fetch every cited URL and check every quote (PATHS: files or folders; default claims/).
@@ -200,11 +214,12 @@ def verify(
         archive_endpoint=archive_endpoint,
         max_age=max_age,
     )
-    options = network_settings(options, config, **network)
-    report = run_verify(files, options)
+    options = network_settings(header_settings(options, header, header_for), config, **network)
+    display = display_settings(config, color, quiet)
+    report = run_verify(files, options, display.quiet)
     if report.interrupted:  # a second Ctrl-C must not lose the partial report
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    emit(report, Format(fmt), output)
+    emit(report, Format(fmt), output, display)
     sys.exit(int(exit_status(report, options.strict)))
 
 

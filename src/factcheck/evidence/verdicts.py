@@ -25,7 +25,14 @@ from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOpt
 
 # The options a verdict depends on. A reused verdict was reached with the same values; add
 # here any new option that changes what is fetched, how it is read or how it is judged.
-VERDICT_SETTINGS = ("allow_private", "allow_hosts", "max_bytes", "user_agent", "host_headers")
+VERDICT_SETTINGS = (
+    "allow_private",
+    "allow_hosts",
+    "max_bytes",
+    "user_agent",
+    "host_headers",
+    "headers",
+)
 # Fields of an ok CitationResult kept with its verdict (the citation is the one cited now).
 _KEPT = ("http_status", "final_url", "checked_url", "suggestion", "snapshot_date")
 

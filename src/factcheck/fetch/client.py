@@ -100,6 +100,7 @@ class Fetcher:
             "User-Agent": options.user_agent or DEFAULT_USER_AGENT,
             "Accept": ACCEPT,
             "Accept-Encoding": "gzip, deflate, br",
+            **options.headers,
         }
 
     async def __aenter__(self) -> Fetcher:

@@ -16,9 +16,17 @@ from factcheck.models import Report
 from factcheck.report import Format, chunks, renderer, summary_line
 
 
-def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
-    """True when `stream` is a terminal and NO_COLOR is unset or empty (no-color.org)."""
+def wants_colour(
+    stream: TextIO, environ: Mapping[str, str] | None = None, choice: str = "auto"
+) -> bool:
+    """Whether to colour what goes to `stream`: `choice` (--color) `always` or `never` wins;
+    `auto`: FORCE_COLOR set and not empty forces it, NO_COLOR set and not empty refuses it
+    (no-color.org, force-color.org), else colour on a terminal only."""
+    if choice != "auto":
+        return choice == "always"
     env = os.environ if environ is None else environ
+    if env.get("FORCE_COLOR"):
+        return True
     return stream.isatty() and not env.get("NO_COLOR")
 
 
@@ -31,9 +39,16 @@ def render_for(report: Report, fmt: Format, colour: bool = False) -> str:
     return renderer(fmt)(report)
 
 
-def emit(report: Report, fmt: Format, output: str | None) -> None:
-    """Write the report (stdout unless `output`), then the summary line on stderr."""
-    colour = output is None and wants_colour(sys.stdout)
+def emit(
+    report: Report, fmt: Format, output: str | None, color: str = "auto", quiet: bool = False
+) -> None:
+    """Write the report (stdout unless `output`), then the summary line on stderr.
+
+    `color`: --color (auto, always, never); `quiet`: the table shows only failing claims."""
+    colour = output is None and wants_colour(sys.stdout, choice=color)
+    full = report
+    if quiet and fmt in (Format.TABLE, Format.MARKDOWN, Format.HTML):
+        report = failing_only(report)
     if output:
         with Path(output).open("w", encoding="utf-8") as target:
             target.writelines(chunks(fmt, report))
@@ -43,7 +58,7 @@ def emit(report: Report, fmt: Format, output: str | None) -> None:
     if fmt is Format.GITHUB:
         append_step_summary(report)
     if not report.errors:  # a refused run's problems are on stderr already, one line each
-        click.echo(summary_line(report), err=True)
+        click.echo(summary_line(full), err=True)
 
 
 def append_step_summary(report: Report, environ: Mapping[str, str] | None = None) -> bool:
@@ -54,3 +69,16 @@ def append_step_summary(report: Report, environ: Mapping[str, str] | None = None
     with open(path, "a", encoding="utf-8") as summary:
         summary.write(renderer(Format.MARKDOWN)(report) + "\n")
     return True
+
+
+def failing_only(report: Report) -> Report:
+    """`report` with only the claims that have a failing citation (--quiet, for the formats
+    people read; the summary line still counts every citation)."""
+    from dataclasses import replace
+
+    kept = tuple(
+        claim
+        for claim in report.claims
+        if any(result.status.fails(report.strict) for result in claim.citations)
+    )
+    return replace(report, claims=kept)
