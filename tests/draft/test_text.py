@@ -95,6 +95,7 @@ HOSTILE = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=60
 ) | st.sampled_from(
     ["yes", "null", "~", "1e3", "- item", "key: value", "a #b", "'", '"', "\u2028x", "x\x85y"]
+    + ["2024-01-01", "0x1F", ".inf", "On", "True", "+1", "1_000", "12:30:00", "\u00a0x", "x:"]
 )
 
 

@@ -24,6 +24,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_START = re.compile(r"[A-Za-z0-9\u00a0-\U0010ffff(]")
 _PLAIN_BAD = re.compile(r": |:$| #|[\t\n\r]|\s$")
 COMMENT_WIDTH = 160
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
 
 
 def scalar(text: str) -> str:
@@ -41,10 +43,9 @@ def _plain(text: str) -> bool:
         return False
     if _NOT_YAML_PRINTABLE.search(text):
         return False
-    try:
-        return bool(yaml.safe_load(text) == text)
-    except yaml.YAMLError:
-        return False
+    # Read plain, would YAML take it for text, or for a number, a date, a boolean, null?
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag == _STR)
 
 
 def _escape(found: re.Match[str]) -> str:
