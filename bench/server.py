@@ -54,6 +54,8 @@ class PageServer(asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         self.host = transport.get_extra_info("sockname")[0]
+        if self.spec is not None:
+            self.spec.connections += 1
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -113,6 +115,7 @@ class WebSpec:
         self.latency = {host: ms / 1000 for host, ms in pairs}
         self.page_bytes: list[int] = spec["page_bytes"]
         self.events: list[tuple[str, float, float, bool]] = []
+        self.connections = 0  # TCP connections accepted
 
     def answer(self, target: str, lowered: list[str]) -> tuple[str, bytes, str]:
         """Status, body and validator headers for `target`; a 304 when the request's
@@ -134,7 +137,8 @@ class WebSpec:
 
     def take_stats(self) -> bytes:
         events, self.events = self.events, []
-        return json.dumps({"events": events}).encode()
+        connections, self.connections = self.connections - 1, 0  # this one is the runner's
+        return json.dumps({"events": events, "connections": connections}).encode()
 
 
 def free_port(address: str) -> int:

@@ -128,6 +128,7 @@ class Run:
     outcome: str
     requests: int
     not_modified: int
+    connections: int  # TCP connections the server accepted
     first_request: float  # seconds from spawn to the server's first request (nan: none)
     events: list[tuple[str, float, float, bool]] = field(repr=False)
 
@@ -168,11 +169,12 @@ def lychee_outcome(s: Scenario, f: Files, code: int) -> str:
     return "ok" if code == 0 and total == s.n else f"exit {code}: {successful}/{total} ok"
 
 
-def server_events(port: int, address: str) -> list[tuple[str, float, float, bool]]:
-    """The requests the server saw since the last call (and forget them)."""
+def server_events(port: int, address: str) -> tuple[list[tuple[str, float, float, bool]], int]:
+    """The requests and the count of connections the server saw since the last call (and
+    forget them)."""
     with urllib.request.urlopen(f"http://{address}:{port}/__stats", timeout=30) as answer:
-        events: list[tuple[str, float, float, bool]] = json.loads(answer.read())["events"]
-    return events
+        stats = json.loads(answer.read())
+    return stats["events"], stats["connections"]
 
 
 def timed(
@@ -186,17 +188,18 @@ def timed(
     used = usage(command, f.work, name.replace(" ", "-"), args.timeout, env)
     check = factcheck_outcome if name.startswith("factcheck") else lychee_outcome
     outcome = check(s, f, used.returncode)
-    events = server_events(port, s.addresses[0])
+    events, connections = server_events(port, s.addresses[0])
     stem = name.replace(" ", "-")
     (f.work / f"{stem}.events.json").write_text(json.dumps([spawned, events]), encoding="utf-8")
     first = min((e[1] for e in events), default=math.nan) - spawned
     run = Run(
         name, used.seconds, used.cpu, used.peak_kib / 1024, outcome, len(events),
-        sum(e[3] for e in events), first, events,
+        sum(e[3] for e in events), connections, first, events,
     )  # fmt: skip
     print(
         f"  {name:<28} {run.seconds:6.2f} s {run.cpu:6.2f} CPU s {run.peak_mib:6.1f} MiB "
-        f"{run.requests:5d} requests ({run.not_modified} 304) first after "
+        f"{run.requests:5d} requests ({run.not_modified} 304, {run.connections} connections) "
+        f"first after "
         f"{run.first_request:5.2f} s  {outcome}",
         file=sys.stderr, flush=True,
     )  # fmt: skip
@@ -214,7 +217,7 @@ def tool_runs(tool: str, s: Scenario, f: Files, port: int, args: argparse.Namesp
     shutil.rmtree(f.work / ".factcheck", ignore_errors=True)
     command = factcheck_command(s, f, extra)
     runs = [timed(f"{tool} {phase}", command, s, f, port, args) for phase in ("cold", "warm")]
-    if args.max_age:
+    if args.max_age and tool == "factcheck":  # an older version may not have it
         command = factcheck_command(s, f, (*extra, "--max-age", args.max_age))
         runs.append(timed(f"{tool} warm --max-age {args.max_age}", command, s, f, port, args))
     return runs
@@ -235,8 +238,8 @@ def summary_table(s: Scenario, runs: dict[str, list[Run]]) -> str:
         f"{s.per_host} per host; latency floor {s.floor:.2f} s",
         "",
         "| run | wall s, median (min-max) | CPU s | CPU ms per citation | peak MiB "
-        "| requests | 304s | first request s | every citation ok |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| requests | 304s | connections | first request s | every citation ok |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, rs in runs.items():
         bad = [r.outcome for r in rs if r.outcome != "ok"]
@@ -246,6 +249,7 @@ def summary_table(s: Scenario, runs: dict[str, list[Run]]) -> str:
             f"| {statistics.median(cpu) / s.n * 1000:.2f} | {max(r.peak_mib for r in rs):.0f} "
             f"| {statistics.median(r.requests for r in rs):.0f} "
             f"| {statistics.median(r.not_modified for r in rs):.0f} "
+            f"| {statistics.median(r.connections for r in rs):.0f} "
             f"| {statistics.median(r.first_request for r in rs):.2f} "
             f"| {'yes' if not bad else f'no: {bad[0][:50]}'} |"
         )
