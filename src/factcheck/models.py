@@ -98,6 +98,7 @@ class QuoteResult:
     fragment_url: str | None = None
     diff: str | None = None  # word diff quote -> page, for altered quotes
     note: str | None = None  # e.g. "the page is rendered by JavaScript"
+    rendered: bool = False  # checked on the page as headless Chromium showed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,9 @@ class Report:
 
     def failed(self, strict: bool = False) -> bool:
         return any(r.status.fails(strict) for r in self.citation_results())
+
+
+RENDER_MODES = ("auto", "always", "never")  # --render: when a page is looked at in Chromium
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,9 @@ def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
         ("retries = \n", "invalid TOML"),
         ("timeout = inf\n", "timeout must be a finite number, not inf"),
         ("max_retry_after = nan\n", "max_retry_after must be a finite number, not nan"),
+        ('render = "sometimes"\n', "render must be one of auto, always, never, not 'sometimes'"),
+        ("render_timeout = 0\n", "render_timeout must be at least 1, not 0"),
+        ('chromium = "/tmp/evil"\n', "unknown setting 'chromium'"),
     ],
 )
 def test_invalid_settings_name_the_file_and_the_setting(

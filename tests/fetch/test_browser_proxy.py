@@ -51,6 +51,14 @@ def test_connect_to_a_loopback_port_is_refused(secret: tuple[str, Counter[str]])
     assert sum(hits.values()) == 0
 
 
+def test_a_legacy_spelling_of_loopback_is_refused() -> None:
+    answer, refused = exchange("CONNECT 2130706433:443 HTTP/1.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert refused == [
+        "2130706433:443: 2130706433 is a loopback address (use --allow-private to allow it)"
+    ]
+
+
 def test_a_name_for_loopback_is_refused_before_any_lookup() -> None:
     answer, refused = exchange("GET http://localhost:9/x HTTP/1.1\r\nHost: localhost\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 403 ")
@@ -80,6 +88,7 @@ def test_an_allowed_host_is_forwarded_one_request_per_connection(
         (b"GET /relative HTTP/1.1\r\n\r\n", "only http and https are proxied"),
         (b"CONNECT example.com HTTP/1.1\r\n\r\n", "bad CONNECT target"),
         (b"CONNECT example.com:443\r\n\r\n", "not an HTTP/1 proxy request"),
+        (b"CONNECT user@example.com:443 HTTP/1.1\r\n\r\n", "bad CONNECT target"),
     ],
 )
 def test_what_is_not_a_plain_proxy_request_is_refused(head: bytes, why: str) -> None:
@@ -92,6 +101,6 @@ def test_the_upstream_head_drops_proxy_fields_and_closes() -> None:
         b"GET http://example.com:8080/a?b=1 HTTP/1.1\r\nHost: example.com\r\n"
         b"Proxy-Authorization: x\r\nConnection: keep-alive\r\n\r\n"
     )
-    method, target, upstream = parse_head(head)
-    assert (method, target.host, target.port) == (b"GET", "example.com", 8080)
+    method, url, upstream = parse_head(head)
+    assert (method, url) == (b"GET", "http://example.com:8080/a?b=1")
     assert upstream == b"GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"

@@ -177,7 +177,9 @@ def test_a_head_405_does_not_matter_because_head_is_never_sent(claims_file: Any)
     ],
 )
 def test_bot_walls_are_blocked_never_broken(claims_file: Any, path: str, reason: str) -> None:
-    run = check(claims_file, f"http://fixtures.test{path}", quote=QUOTE)
+    # The fetcher's verdict (a browser's try at the challenge: tests/render/)
+    args = (*FAST, "--render", "never")
+    run = check(claims_file, f"http://fixtures.test{path}", args=args, quote=QUOTE)
     assert (citation(run)["status"], citation(run)["reason"]) == ("blocked", reason)
 
 

@@ -63,3 +63,12 @@ def browser_loop() -> Iterator[Loop]:
     loop = Loop()
     yield loop
     loop.stop()
+
+
+@pytest.fixture(scope="session")
+def challenge() -> Iterator[str]:
+    """Base URL of the JavaScript-challenge site (`/article`)."""
+    from tests.render_site import challenge_site
+
+    with serve_app(challenge_site()) as base:
+        yield base

@@ -12,6 +12,7 @@ arrive in the same pull request as the claims, and the guard is what protects CI
     max_retry_after = 60
     store = ".factcheck"          # the snapshot store, relative to this file
     max_age = "1d"
+    render = "auto"               # or "always", "never"; the browser is never chosen here
 
     [headers."www.ft.com"]            # https://www.ft.com:443 only
     Cookie = "session=..."
@@ -30,7 +31,7 @@ from typing import Any, NoReturn
 
 from factcheck.claims.project import parents_of
 from factcheck.errors import ClaimFileError, ConfigError
-from factcheck.models import VerifyOptions
+from factcheck.models import RENDER_MODES, VerifyOptions
 
 CONFIG_NAME = "factcheck.toml"
 # setting -> the types it accepts (bool is excluded from numbers on purpose)
@@ -51,7 +52,12 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "max_claims_bytes": (int,),
     "color": (str,),
     "quiet": (bool,),
+    "render": (str,),
+    "render_timeout": (int, float),
+    "render_concurrency": (int,),
 }
+# settings with a fixed set of values
+CHOICES: dict[str, tuple[str, ...]] = {"render": RENDER_MODES}
 # settings that are lists of strings; and those that are not VerifyOptions fields
 LISTS = frozenset({"exclude_paths"})
 NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes", "color", "quiet"})
@@ -70,6 +76,8 @@ MINIMUM: dict[str, float] = {
     "max_retry_after": 0,
     "max_bytes": 1,
     "max_claims_bytes": 1,
+    "render_timeout": 1,
+    "render_concurrency": 1,
 }
 
 
@@ -227,6 +235,9 @@ def _problem(key: str, value: object) -> str | None:
         return f"{key} must be a finite number, not {value!r}"
     if key == "color" and value not in ("auto", "always", "never"):
         return f"color must be auto, always or never, not {value!r}"
+    choices = CHOICES.get(key)
+    if choices is not None and value not in choices:
+        return f"{key} must be one of {', '.join(choices)}, not {value!r}"
     least = MINIMUM.get(key)
     if least is not None and value < least:  # type: ignore[operator]
         return f"{key} must be at least {least}, not {value!r}"

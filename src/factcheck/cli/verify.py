@@ -33,7 +33,7 @@ from factcheck.cli.common import (
     usable_store,
 )
 from factcheck.exitcodes import ExitStatus
-from factcheck.models import VerifyOptions
+from factcheck.models import RENDER_MODES, VerifyOptions
 from factcheck.report import Format
 
 
@@ -154,6 +154,33 @@ from factcheck.report import Format
     show_default=True,
     help="Wayback Machine (CDX API and replay) base URL.",
 )
+@click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default="auto",
+    show_default=True,
+    help="Check pages as headless Chromium shows them: auto (pages built by scripts, "
+    "quotes only in scripts, JavaScript challenges), always (every HTML page) or never.",
+)
+@click.option(
+    "--render-timeout",
+    type=click.FloatRange(min=1),
+    default=15.0,
+    show_default=True,
+    help="Seconds for a rendered page to load and settle; its text so far is checked then.",
+)
+@click.option(
+    "--render-concurrency",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Pages rendered at once (one browser per run).",
+)
+@click.option(
+    "--chromium",
+    metavar="PATH",
+    help="The Chromium to render with (default: $FACTCHECK_CHROMIUM, else chromium on PATH).",
+)
 @VERBOSE_OPTION
 @QUIET_OPTION
 @COLOR_OPTION
@@ -177,6 +204,10 @@ def verify(
     find_archive: bool,
     archive_endpoint: str,
     max_age: float | None,
+    render: str,
+    render_timeout: float,
+    render_concurrency: int,
+    chromium: str | None,
     verbose: bool,
     quiet: bool,
     color: str,
@@ -213,8 +244,13 @@ def verify(
         find_archive=find_archive,
         archive_endpoint=archive_endpoint,
         max_age=max_age,
+        render=render,
+        render_timeout=render_timeout,
+        render_concurrency=render_concurrency,
+        chromium=chromium,
     )
     options = network_settings(header_settings(options, header, header_for), config, **network)
+    refuse_unrenderable(options)
     display = display_settings(config, color, quiet)
     report = run_verify(files, options, display.quiet)
     if report.interrupted:  # a second Ctrl-C must not lose the partial report
@@ -260,6 +296,18 @@ def network_settings(
         probe_allowed=probe_url is not None,
     )
     return config.apply(options, explicit)
+
+
+def refuse_unrenderable(options: VerifyOptions) -> None:
+    """Exit 2 naming what to install when --render always cannot render (auto falls back
+    to static verdicts with a note instead)."""
+    if options.render != "always" or options.offline:
+        return
+    from factcheck.render.browser import unavailable
+
+    missing = unavailable(options)
+    if missing:
+        fail(f"factcheck: --render always: {missing}", ExitStatus.INVALID_INPUT)
 
 
 def store_settings(

@@ -3,11 +3,13 @@ goes through.
 
 A browser told to use it (`--proxy-server`, loopback not bypassed) sends each request here
 with the host name unresolved: `CONNECT host:443` for https, `GET http://host/path` for http.
-The proxy resolves the name once, asks the guard about every address it resolved to
-(`guard.refusal_for_url`, `guard.address_refusal`), and connects to the address it checked,
-so there is no window between the check and the connection for a DNS answer to change
-(rebinding). Anything else (other methods in origin form, other schemes, a request head that
-is too long or too slow) is refused. A refusal is answered 403 and remembered in `refused`.
+The proxy asks the guard about the URL (`Guard.check_url`: scheme, literal addresses in
+any spelling, localhost names), resolves the name once with every address it resolves to
+checked (`Guard.allowed_address`), connects to that very address and checks the peer it
+reached (`Guard.check_peer`), so there is no window between the check and the connection
+for a DNS answer to change (rebinding). Anything else (other methods in origin form, other
+schemes, a request head that is too long or too slow) is refused. A refusal is answered 403
+and remembered in `refused`.
 
 One request per connection for plain http (the request goes upstream with
 `Connection: close`): a browser's next request, perhaps to another host, comes on a new
@@ -18,12 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from factcheck.fetch.guard import address_refusal, host_allowed, refusal_for_url
+from factcheck.fetch.guard import BlockedAddressError, Guard, InvalidURLError
 
 HEAD_LIMIT = 64 * 1024  # bytes of request line and header fields
 HEAD_TIMEOUT = 10.0  # seconds for the browser to send a request head
@@ -35,20 +36,6 @@ _HOP_BY_HOP = frozenset(
 
 class Refused(Exception):
     """The guard (or the proxy's own rules) refuses this request; the message says why."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where one proxied request goes: host and port as the browser named them."""
-
-    host: str
-    port: int
-    scheme: str  # "https" for a CONNECT tunnel, "http" for a forwarded request
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.scheme}://{host}:{self.port}/"
 
 
 @dataclass
@@ -66,6 +53,10 @@ class GuardedProxy:
     requests: int = 0
     _server: asyncio.Server | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    @property
+    def guard(self) -> Guard:
+        return Guard(self.allow_private, self.allow_hosts)
 
     async def __aenter__(self) -> GuardedProxy:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=HEAD_LIMIT)
@@ -101,8 +92,8 @@ class GuardedProxy:
         async with asyncio.timeout(HEAD_TIMEOUT):
             head = await reader.readuntil(b"\r\n\r\n")
         try:
-            method, target, rest = parse_head(head)
-            upstream = await self._open(target)
+            method, url, rest = parse_head(head)
+            upstream = await self._open(url)
         except Refused as refusal:
             self.refused.append(str(refusal))
             await _answer(writer, 403, f"refused by factcheck's address guard: {refusal}")
@@ -115,38 +106,40 @@ class GuardedProxy:
             up_writer.write(rest)
         await _relay(reader, writer, up_reader, up_writer)
 
-    async def _open(self, target: Target) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """Resolve the target once, check every address, connect to the one checked."""
+    async def _open(self, url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Check `url`, resolve its host once (every address checked), connect to the
+        address checked and check the peer reached; raises Refused."""
+        guard = self.guard
+        try:
+            target = guard.check_url(url)
+        except (BlockedAddressError, InvalidURLError) as exc:
+            raise Refused(f"{_where(url)}: {exc}") from None
         where = f"{target.host}:{target.port}"
-        refusal = refusal_for_url(target.url, self.allow_private, self.allow_hosts)
-        if refusal:
-            raise Refused(f"{where}: {refusal}")
-        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
-                infos = await loop.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-                address = self._checked_address(target, [str(i[4][0]) for i in infos])
-                return await asyncio.open_connection(address, target.port)
+                address = await guard.allowed_address(target.host, target.port)
+                reader, writer = await asyncio.open_connection(address, target.port)
+        except BlockedAddressError as exc:
+            raise Refused(f"{where}: {exc}") from None
         except (OSError, TimeoutError) as exc:
             raise Refused(f"{where}: cannot connect ({exc.__class__.__name__})") from exc
-
-    def _checked_address(self, target: Target, addresses: list[str]) -> str:
-        """The first resolved address, once the guard passes every one of them."""
-        if not addresses:
-            raise Refused(f"{target.host}: resolves to no address")
-        if self.allow_private or host_allowed(target.host, target.port, self.allow_hosts):
-            return addresses[0]
-        for address in addresses:
-            refusal = address_refusal(address)
-            if refusal:
-                raise Refused(f"{target.host}:{target.port}: resolves to {refusal}")
-        return addresses[0]
+        try:
+            guard.check_peer(target.host, target.port, str(writer.get_extra_info("peername")[0]))
+        except BlockedAddressError as exc:
+            writer.close()
+            raise Refused(f"{where}: {exc}") from None
+        return reader, writer
 
 
-def parse_head(head: bytes) -> tuple[bytes, Target, bytes]:
-    """(method, target, the request head to send upstream) of a proxy request head.
+def _where(url: str) -> str:
+    return urlsplit(url).netloc or url[:80]
+
+
+def parse_head(head: bytes) -> tuple[bytes, str, bytes]:
+    """(method, the URL asked for, the request head to send upstream) of a proxy request.
 
     Refuses what is not `CONNECT host:port` or a request for an absolute `http://` URL.
+    `CONNECT host:port` asks for `https://host:port/`.
     """
     line, _, fields = head.partition(b"\r\n")
     parts = line.split(b" ")
@@ -155,27 +148,27 @@ def parse_head(head: bytes) -> tuple[bytes, Target, bytes]:
     method, uri, version = parts
     text = uri.decode("ascii", "replace")
     if method == b"CONNECT":
-        return method, _authority(text), b""
+        if not _has_port(text):
+            raise Refused(f"bad CONNECT target {text[:80]!r}")
+        return method, f"https://{text}/", b""
     split = urlsplit(text)
-    if split.scheme != "http" or not split.hostname:
+    if split.scheme != "http" or not split.netloc:
         raise Refused(f"only http and https are proxied, not {text[:80]!r}")
-    target = Target(split.hostname, split.port or 80, "http")
     path = (split.path or "/") + (f"?{split.query}" if split.query else "")
     upstream = b" ".join((method, path.encode("ascii", "replace"), version))
     kept = [f for f in fields.split(b"\r\n") if f and _field_name(f) not in _HOP_BY_HOP]
-    return method, target, b"\r\n".join([upstream, *kept, b"Connection: close", b"", b""])
+    return method, text, b"\r\n".join([upstream, *kept, b"Connection: close", b"", b""])
 
 
-def _authority(text: str) -> Target:
-    """host:port of a CONNECT request (IPv6 in brackets)."""
-    split = urlsplit(f"//{text}")
+def _has_port(authority: str) -> bool:
+    """True for `host:port` (`[v6]:port`) with nothing else around it."""
+    split = urlsplit(f"//{authority}")
     try:
         port = split.port
     except ValueError:
-        port = None
-    if not split.hostname or port is None:
-        raise Refused(f"bad CONNECT target {text[:80]!r}")
-    return Target(split.hostname, port, "https")
+        return False
+    plain = "@" not in authority and split.netloc == authority
+    return plain and bool(split.hostname) and port is not None
 
 
 def _field_name(field_line: bytes) -> bytes:

@@ -16,8 +16,9 @@ reason a person can act on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -262,6 +263,13 @@ class Fetcher:
         if retryable:
             raise Retryable(result) from None
         return result, None
+
+    @contextlib.asynccontextmanager
+    async def host_slot(self, url: str) -> AsyncIterator[None]:
+        """Hold one of the host's slots and a global one, as a request does: rendering the
+        page in a browser is one more request to its host (per-host politeness)."""
+        async with self._host_limit(url_host(url)), self._global:
+            yield
 
     def _host_limit(self, host: str) -> asyncio.Semaphore:
         if host not in self._host_limits:

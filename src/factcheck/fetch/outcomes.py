@@ -172,7 +172,9 @@ def judge_response(original: str, hops: int, answer: Answer, body: bytes) -> Fet
     )
     challenge = _challenge(headers, body, status)
     if challenge:
-        return replace(base, outcome=FetchOutcome.BLOCKED, reason=challenge, body=b"")
+        # A small challenge page keeps its body: a browser may pass it (render/)
+        kept = body if len(body) < CHALLENGE_PAGE_MAX else b""
+        return replace(base, outcome=FetchOutcome.BLOCKED, reason=challenge, body=kept)
     if 200 <= status < 300:
         return base
     reason = http_reason(answer)

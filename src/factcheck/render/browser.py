@@ -45,6 +45,7 @@ FLAGS = (
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 MAX_RESTARTS = 1
+CRASHED_AGAIN = "the browser crashed again after a restart: static verdict kept"
 
 
 class BrowserGone(Exception):
@@ -93,41 +94,45 @@ class Browser:
 
     @contextlib.asynccontextmanager
     async def context(self) -> AsyncIterator[BrowserContext]:
-        """A fresh browser context (one render slot held); raises BrowserGone."""
+        """A fresh browser context (one render slot held). Raises BrowserGone once the
+        browser has crashed more often than it may be restarted; Playwright's errors pass."""
         async with self._slots:
             browser = await self._running()
-            try:
-                context = await browser.new_context(
-                    viewport=VIEWPORT,  # type: ignore[arg-type]
-                    service_workers="block",
-                    accept_downloads=False,
-                    user_agent=self.options.user_agent or None,
-                )
-            except Exception as exc:  # the browser died under us
-                raise self._crashed() from exc
+            context = await browser.new_context(
+                viewport=VIEWPORT,  # type: ignore[arg-type]
+                service_workers="block",
+                accept_downloads=False,
+                user_agent=self.options.user_agent or None,
+            )
             try:
                 yield context
             finally:
                 with contextlib.suppress(Exception):
                     await context.close()
 
-    def crashed(self) -> BrowserGone | None:
-        """After a page failed: note a crash if the browser is gone (BrowserGone returned
-        once the restart is spent), None if the browser is still up."""
-        if self._browser is not None and self._browser.is_connected():
-            return None
-        return self._crashed()
+    async def lost(self) -> bool:
+        """After a page failed: True when the browser is gone (the crash is counted once,
+        and the next page starts it again while restarts are left)."""
+        for _ in range(10):  # the driver reports a dead browser a moment after the error
+            if self._browser is None:
+                return True
+            if not self._browser.is_connected():
+                self._count_crash()
+                return True
+            await asyncio.sleep(0.1)
+        return False
 
-    def _crashed(self) -> BrowserGone:
+    def _count_crash(self) -> None:
         self.crashes += 1
         self._browser = None
-        return BrowserGone(f"the browser crashed {self.crashes} time(s)")
 
     async def _running(self) -> PlaywrightBrowser:
         async with self._start_lock:
+            if self._browser is not None and not self._browser.is_connected():
+                self._count_crash()
             if self.crashes > MAX_RESTARTS:
-                raise BrowserGone("the browser crashed twice")
-            if self._browser is None or not self._browser.is_connected():
+                raise BrowserGone(CRASHED_AGAIN)
+            if self._browser is None:
                 self._browser = await self._launch()
             return self._browser
 
