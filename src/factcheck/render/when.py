@@ -2,9 +2,10 @@
 ones.
 
 `--render auto` renders a page only when the static check cannot be trusted to see what a
-reader sees: a quote missing while it stands in the page's scripts (or hidden text), a quote
-missing from a page its scripts build (little visible text, scripts present), or a
-JavaScript challenge a browser may pass. `always` renders every HTML page; `never` none.
+reader sees: a quote found only in hidden text or in the page's scripts (the matcher's notes),
+a quote missing while its scripts carry it, a quote missing from a page its scripts build
+(little visible text, scripts present), or a JavaScript challenge a browser may pass.
+`always` renders every HTML page; `never` none.
 
 Joining never lets a script turn a misquote into a match: a quote the served page shows
 altered stays altered, and a quote it shows word for word stays found.
@@ -17,13 +18,11 @@ from dataclasses import replace
 from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.models import QuoteResult, QuoteStatus
 from factcheck.quotes.extract import HTML_TYPES, html_text
+from factcheck.quotes.match import HIDDEN_NOTE, SCRIPT_NOTE
 from factcheck.quotes.pagecheck import PageCheck, sniff_media_type
 from factcheck.render.rendered import RenderedPage
 
 SHELL_TEXT = 1500  # visible characters under which a page with scripts may be a shell
-# Notes of the matcher that say a missing quote may be shown by the page's scripts, or kept
-# hidden until a reader opens it.
-_SHOWN_LATER = ("script", "hidden")
 
 
 def render_reason(mode: str, fetched: FetchResult, checks: list[PageCheck]) -> str | None:
@@ -36,14 +35,22 @@ def render_reason(mode: str, fetched: FetchResult, checks: list[PageCheck]) -> s
         return None
     if mode == "always":
         return "--render always"
-    missing = [q for check in checks for q in check.quotes if q.status is QuoteStatus.MISSING]
-    if not missing:
-        return None
-    if any(q.note and any(word in q.note for word in _SHOWN_LATER) for q in missing):
+    quotes = [q for check in checks for q in check.quotes]
+    if any(_unshown(q) for q in quotes):
         return "a quote is only in the page's scripts or hidden text"
-    if looks_script_built(fetched.body):
+    missing = [q for q in quotes if q.status is QuoteStatus.MISSING]
+    if missing and looks_script_built(fetched.body):
         return "a quote is missing from a page its scripts build"
     return None
+
+
+def _unshown(quote: QuoteResult) -> bool:
+    """A quote found only in text the page hides or shows through its scripts, or missing
+    while its scripts carry it: what the page shows once rendered may settle it."""
+    note = quote.note or ""
+    if quote.status is QuoteStatus.FOUND:
+        return note.startswith((HIDDEN_NOTE, SCRIPT_NOTE))
+    return quote.status is QuoteStatus.MISSING and "scripts" in note
 
 
 def js_challenge(fetched: FetchResult) -> bool:
