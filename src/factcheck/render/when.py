@@ -22,7 +22,7 @@ from factcheck.quotes.match import HIDDEN_NOTE, SCRIPT_NOTE
 from factcheck.quotes.pagecheck import PageCheck, sniff_media_type
 from factcheck.render.rendered import RenderedPage
 
-SHELL_TEXT = 1500  # visible characters under which a page with scripts may be a shell
+SHELL_TEXT = 400  # visible characters under which a page with scripts may be a shell ("Loading…")
 
 
 def render_reason(mode: str, fetched: FetchResult, checks: list[PageCheck]) -> str | None:
