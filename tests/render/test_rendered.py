@@ -3,6 +3,7 @@ found, which is highlighted; a crashed browser is started again once, then given
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -60,7 +61,8 @@ async def render_through_crashes(options: VerifyOptions, url: str) -> list[str]:
         for attempt in range(3):
             if attempt:
                 for pid in browser.process_ids():
-                    os.kill(pid, signal.SIGKILL)
+                    with contextlib.suppress(ProcessLookupError):  # gone with its parent
+                        os.kill(pid, signal.SIGKILL)
             try:
                 page = await render(browser, url, (LOCKS,))
                 outcomes.append(page.quotes[LOCKS].status.value)
