@@ -80,7 +80,12 @@ def units(text: str) -> list[tuple[Unit, bool]]:
 def skeleton(text: str) -> str:
     """Letters and digits only, marks and all: a quote found loosely has its skeleton inside
     the page's (the cheap test before the real one)."""
-    return _SKELETON.sub("", normalise(text.replace(MARK, "")))
+    return bare(normalise(text.replace(MARK, "")))
+
+
+def bare(normalised: str) -> str:
+    """`skeleton` of a text already normalised."""
+    return _SKELETON.sub("", normalised)
 
 
 def find_loose(quote: str, text: str) -> LooseMatch | None:

@@ -30,7 +30,7 @@ from factcheck.quotes.editorial import (
 )
 from factcheck.quotes.extract import MARK, PageText, data_text, marked_text
 from factcheck.quotes.fragment import fragment_url
-from factcheck.quotes.loose import LooseMatch, find_loose, skeleton
+from factcheck.quotes.loose import LooseMatch, bare, find_loose, skeleton
 from factcheck.quotes.normalise import NormalisedText, normalise
 from factcheck.quotes.verbatim import Source
 
@@ -56,7 +56,7 @@ COPY_UNSHOWN_NOTE = (
 # (a headline saying "did not", the copy hidden saying "did") keeps it from being found there.
 UNSHOWN_FLOOR = 65.0
 LOOSE_MARGIN = 40  # characters of the page around a quote's word searched punctuation apart
-MAX_LOOSE_WINDOWS = 40  # places of that word looked at (the rarest of the quote's longest)
+MAX_LOOSE_WINDOWS = 40  # places of one of the quote's longest words looked at, at most
 _WORD = re.compile(r"[^\W_]+")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])|\\[nrt]")
 
@@ -265,29 +265,39 @@ def _not_found(
 
 def _loose(quote: str, segments: list[Segment], page: PreparedPage) -> LooseMatch | None:
     """The quote found punctuation apart (offsets of `page.marked`, or of `page.original`
-    when it has no marks), looked for around each place its rarest long word stands."""
+    when it has no marks), looked for around each place one of its longest words stands."""
     if len(segments) != 1 or segments[0].insertions:
         return None
     normalised = page.normalised
     words = sorted(set(_WORD.findall(normalise(quote))), key=len, reverse=True)[:3]
-    counts = [(normalised.count(word), word) for word in words]
-    if not counts or min(counts)[0] == 0:
-        return None  # a word of the quote is nowhere on the page, not even glued to another
-    anchor = min(counts)[1]
-    margin = len(quote) + LOOSE_MARGIN
-    wanted = skeleton(quote)
-    pos = normalised.find(anchor)
-    for _ in range(MAX_LOOSE_WINDOWS):
-        if pos < 0:
-            return None
-        lo = page.index.to_original(max(pos - margin, 0))
-        hi = page.index.to_original(pos + margin, end=True) + 1
-        if wanted in skeleton(page.original[lo:hi]):  # the words are there: read it closely
-            found = _loose_window(quote, page, lo, hi)
+    wanted, margin = skeleton(quote), len(quote) + LOOSE_MARGIN
+    for anchor in words:  # the next word only when this one stands in too many places
+        places = _places(normalised, anchor)
+        if places is None:
+            continue
+        for pos in places:
+            lo, hi = max(pos - margin, 0), pos + margin
+            if wanted not in bare(normalised[lo:hi]):  # the words are not all there
+                continue
+            found = _loose_window(
+                quote, page, page.index.to_original(lo), page.index.to_original(hi, end=True) + 1
+            )
             if found is not None:
                 return found
-        pos = normalised.find(anchor, pos + 1)
+        return None
     return None
+
+
+def _places(text: str, word: str) -> list[int] | None:
+    """Where `word` stands in `text` (inside other words too), None past MAX_LOOSE_WINDOWS."""
+    places: list[int] = []
+    pos = text.find(word)
+    while pos >= 0:
+        if len(places) == MAX_LOOSE_WINDOWS:
+            return None
+        places.append(pos)
+        pos = text.find(word, pos + 1)
+    return places
 
 
 def _loose_window(quote: str, page: PreparedPage, lo: int, hi: int) -> LooseMatch | None:
