@@ -32,9 +32,8 @@ from factcheck.models import (
     VerifyOptions,
 )
 from factcheck.quotes.pagecheck import PageCheck, ReadPage, check_page, check_quotes, read_page
-from factcheck.render.browser import Browser, unavailable
-from factcheck.render.rendered import RenderedPage, RenderFailure, render
-from factcheck.render.when import join, render_reason
+from factcheck.render.browser import Browser
+from factcheck.rendering import Renders, with_note
 
 Progress = Callable[[int, int, str], None]  # (done, total, current host)
 
@@ -107,7 +106,7 @@ class _Run:
     ) -> CitationResult:
         """The citation's result: the live page's verdict (with the rendering's `note`),
         else its archived copy's."""
-        live = _with_note(judge(citation, live_check), note)
+        live = with_note(judge(citation, live_check), note)
         if live.status is CitationStatus.OK or not citation.archive_url:
             result = live
         else:
@@ -119,47 +118,6 @@ class _Run:
         if self.progress:
             self.progress(self.done, self.total, citation.url)
         return result
-
-
-@dataclass
-class _Renders:
-    """The run's renders: which pages are worth one (render/when.py), the browser (started
-    on first use), and why none can happen when Chromium or Playwright is missing."""
-
-    options: VerifyOptions
-    browser: Browser
-    fetcher: Fetcher
-    _cannot: str | None = None
-    _asked: bool = False
-
-    def cannot(self) -> str | None:
-        if not self._asked:
-            self._cannot, self._asked = unavailable(self.options), True
-        return self._cannot
-
-    async def checked(
-        self, url: str, fetched: FetchResult, citations: list[Citation], checks: list[PageCheck]
-    ) -> tuple[list[PageCheck], RenderedPage | None, list[str | None]]:
-        """`checks` joined with the rendered page of `url` when it is worth a render:
-        (checks, the rendered page or None, a note for each citation's reason or None)."""
-        none: list[str | None] = [None] * len(checks)
-        if self.options.offline or render_reason(self.options.render, fetched, checks) is None:
-            return checks, None, none
-        cannot = self.cannot()
-        if cannot:
-            return checks, None, [cannot] * len(checks)
-        quotes = tuple(dict.fromkeys(q for c in citations for q in c.quotes))
-        try:
-            async with self.fetcher.host_slot(url):
-                page = await render(self.browser, url, quotes)
-        except RenderFailure as exc:
-            return checks, None, [f"not rendered: {exc}"] * len(checks)
-        joined = [join(c.quotes, check, page) for c, check in zip(citations, checks, strict=True)]
-        return [check for check, _ in joined], page, [note for _, note in joined]
-
-
-def _with_note(result: CitationResult, note: str | None) -> CitationResult:
-    return replace(result, reason=f"{result.reason} ({note})") if note else result
 
 
 def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
@@ -210,15 +168,16 @@ async def check_citations(
         Browser(options) as browser,
     ):
         run = _Run(options, evidence.source, progress, len(citations), evidence=evidence)
-        renders = _Renders(options, browser, fetcher)
+        renders = Renders(options, browser, fetcher, evidence)
 
         async def check_url(group: tuple[str, list[int]]) -> None:
             url, indexes = group
             of_url = [citations[i] for i in indexes]
             checks = await run.live_checks(url, of_url)
-            checks, _, notes = await renders.checked(url, await run.fetch(url), of_url, checks)
+            checks, shot, notes = await renders.checked(url, await run.fetch(url), of_url, checks)
             for index, check, note in zip(indexes, checks, notes, strict=True):
                 result = await run.conclude(citations[index], check, note)
+                result = replace(result, screenshot=shot) if shot else result
                 if judged is None:
                     results[index] = result
                 else:

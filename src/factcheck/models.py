@@ -114,6 +114,7 @@ class CitationResult:
     checked_url: str | None = None  # the URL whose content was judged (live or archive)
     suggestion: str | None = None  # what to do about it, when there is something to do
     snapshot_date: str | None = None
+    screenshot: str | None = None  # the rendered page's picture in the snapshot store (--render)
 
 
 @dataclass(frozen=True, slots=True)

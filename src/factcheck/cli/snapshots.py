@@ -39,10 +39,12 @@ def snapshots_list(url: str | None, store: str | None) -> None:
     Without URL: every stored URL, with its number of snapshots and the last time it was
     seen. Exits 1 when the store has no snapshot of URL.
     """
+    from factcheck.evidence.renders import renders_of
     from factcheck.fetch.client import strip_fragment
 
     with reading_store(store) as (folder, snapshot_store):
         found = snapshot_store.history(strip_fragment(url) if url else None)
+        renders = renders_of(snapshot_store, strip_fragment(url)) if url else []
     if url is None:
         _list_urls(found)
         return
@@ -54,6 +56,13 @@ def snapshots_list(url: str | None, store: str | None) -> None:
             safe_line(
                 f"{s.fetched_at}  last seen {s.last_seen_at}  {s.http_status or '-'}  "
                 f"{s.outcome}  {(s.content_hash or '-')[:19]}  {where}"
+            )
+        )
+    for r in renders:
+        click.echo(
+            safe_line(
+                f"{r.rendered_at}  rendered  {r.http_status or '-'}  "
+                f"screenshot {folder / r.screenshot}  {r.warc_file}@{r.text_offset}"
             )
         )
 

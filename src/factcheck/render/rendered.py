@@ -119,7 +119,7 @@ async def _render_once(
         page = await context.new_page()
         loaded = await load(page, url, options.render_timeout)
         _refuse_unread(loaded)
-        results = _match(loaded, quotes)
+        results = match_rendered(loaded, quotes)
         passage = next((r.closest for r in results.values() if r.closest and _found(r)), None)
         marks = await _highlight(page, passage) if passage else 0
         shot = await page.screenshot(type="png", timeout=GRACE_SECONDS * 1000 / 2)
@@ -139,7 +139,7 @@ def _found(result: QuoteResult) -> bool:
     return result.status is QuoteStatus.FOUND
 
 
-def _match(loaded: LoadedPage, quotes: tuple[str, ...]) -> dict[str, QuoteResult]:
+def match_rendered(loaded: LoadedPage, quotes: tuple[str, ...]) -> dict[str, QuoteResult]:
     """Each distinct quote matched on the rendered text, as a static page's would be."""
     prepared = prepare_page(loaded.text)
     return {q: match_quote(q, prepared, loaded.final_url) for q in dict.fromkeys(quotes)}

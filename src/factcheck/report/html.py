@@ -125,6 +125,8 @@ def _row(result: CitationResult) -> str:
     ]
     if result.citation.note:
         found.append(f'<div class="note">note: {escape(result.citation.note)}</div>')
+    if result.screenshot:
+        found.append(_screenshot(result.screenshot))
     fix = escape(result.suggestion or "")
     return (
         f'<tr data-status="{status}"><td class="status status-{status}">'
@@ -158,6 +160,13 @@ def _quote(quote: QuoteResult) -> str:
 
 def _one_line(markup: str) -> str:
     return " ".join(markup.split())
+
+
+def _screenshot(path: str) -> str:
+    """A link to the rendered page's screenshot, a file of the snapshot store (its path as
+    the run was given it, relative to where the report is read)."""
+    href = escape(path.replace("\\", "/"), quote=True)
+    return f'<div class="screenshot"><a href="{href}">screenshot of the rendered page</a></div>'
 
 
 def _link(text: str, url: str | None, escaped: bool = False) -> str:

@@ -83,6 +83,8 @@ def _row(result: CitationResult) -> str:
     found = [escape(result.reason)] + [_quote(q) for q in result.quotes]
     if result.citation.note:
         found.append(f"_note: {escape(result.citation.note)}_")
+    if result.screenshot:
+        found.append(link("screenshot of the rendered page", result.screenshot))
     fix = escape(result.suggestion) if result.suggestion else ""
     return f"| {status} | {source} | {'<br>'.join(found)} | {fix} |"
 
