@@ -182,3 +182,10 @@ def test_the_verdict_key_follows_quotes_and_settings_not_set_order() -> None:
 def test_every_verdict_setting_and_kept_field_exists() -> None:
     assert set(verdicts.VERDICT_SETTINGS) <= {f.name for f in fields(VerifyOptions)}
     assert set(verdicts._KEPT) <= {f.name for f in fields(CitationResult)}
+
+
+def test_headers_and_rendering_are_part_of_the_key() -> None:
+    citation = Citation("https://example.org/a", ("one quote",))
+    key = verdicts.verdict_key(citation, verdicts.verdict_context(VerifyOptions()))
+    for changed in (VerifyOptions(headers={"Cookie": "a=b"}), VerifyOptions(render="never")):
+        assert verdicts.verdict_key(citation, verdicts.verdict_context(changed)) != key

@@ -32,6 +32,7 @@ VERDICT_SETTINGS = (
     "user_agent",
     "host_headers",
     "headers",
+    "render",  # whether a page may be read in Chromium: what it says may differ
 )
 # Fields of an ok CitationResult kept with its verdict (the citation is the one cited now).
 _KEPT = ("http_status", "final_url", "checked_url", "suggestion", "snapshot_date")
