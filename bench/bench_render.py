@@ -8,7 +8,9 @@ endpoint (as tests/render does), served on 127.0.0.1. For each concurrency a fre
 (one per run, as factcheck starts it) renders every page through the guarded proxy: load,
 settle, innerText, quote matched, passage highlighted, screenshot taken. The browser's
 process tree (Chromium and its renderers, GPU and utility processes, not Playwright's
-driver) is sampled every 50 ms for its summed resident memory (VmRSS); the peak is reported.
+driver) is sampled every 50 ms for its summed proportional set size (Pss, shared pages
+shared out) and resident set size (Rss, shared pages counted in every process); the peaks
+are reported.
 The first start of the browser is timed apart.
 """
 
@@ -47,22 +49,27 @@ def write_site(folder: Path, pages: int, paragraphs: int) -> None:
         (folder / f"{n}.json").write_text(json.dumps({"paragraphs": body}), encoding="utf-8")
 
 
-def rss_kib(pids: list[int]) -> int:
-    total = 0
+def memory_kib(pids: list[int]) -> tuple[int, int]:
+    """(summed Rss, summed Pss) of `pids` in KiB: Rss counts shared pages once per process,
+    Pss shares them out, so the Pss sum is what the tree really holds."""
+    rss = pss = 0
     for pid in pids:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
+        for line in rollup.splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return rss, pss
 
 
 async def sample(browser: Browser, peak: list[int], stop: asyncio.Event) -> None:
     while not stop.is_set():
-        peak[0] = max(peak[0], rss_kib(browser.process_ids()))
+        rss, pss = memory_kib(browser.process_ids())
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
         try:
             await asyncio.wait_for(stop.wait(), 0.05)
         except TimeoutError:
@@ -78,7 +85,7 @@ async def one_run(base: str, pages: int, concurrency: int) -> dict[str, float]:
         async with browser.context():
             pass  # the browser's start, timed apart
         start_s = time.perf_counter() - started
-        peak, stop = [0], asyncio.Event()
+        peak, stop = [0, 0], asyncio.Event()
         sampler = asyncio.create_task(sample(browser, peak, stop))
         began = time.perf_counter()
         rendered = await asyncio.gather(
@@ -92,7 +99,10 @@ async def one_run(base: str, pages: int, concurrency: int) -> dict[str, float]:
         await sampler
     found = sum(1 for r in rendered if next(iter(r.quotes.values())).status.value == "found")
     assert found == pages, f"only {found} of {pages} quotes found"
-    return {"start": start_s, "elapsed": elapsed, "rate": pages / elapsed, "peak": peak[0]}
+    return {
+        "start": start_s, "elapsed": elapsed, "rate": pages / elapsed,
+        "rss": peak[0], "pss": peak[1],
+    }  # fmt: skip
 
 
 def main() -> None:
@@ -105,12 +115,12 @@ def main() -> None:
         write_site(Path(tmp), args.pages, args.paragraphs)
         with serve(Path(tmp)) as base:
             print(f"{args.pages} script-built pages, {args.paragraphs} paragraphs each")
-            print("concurrency  browser start  total s  renders/s  peak RSS (browser tree)")
+            print("concurrency  browser start  total s  renders/s  peak Pss / Rss (browser tree)")
             for concurrency in args.concurrency:
                 r = asyncio.run(one_run(base, args.pages, concurrency))
                 print(
                     f"{concurrency:>11}  {r['start']:>11.2f} s  {r['elapsed']:>7.2f}"
-                    f"  {r['rate']:>9.2f}  {r['peak'] / 1024:>8.0f} MiB"
+                    f"  {r['rate']:>9.2f}  {r['pss'] / 1024:>6.0f} / {r['rss'] / 1024:.0f} MiB"
                 )
 
 

@@ -100,8 +100,7 @@ async def render(browser: Browser, url: str, quotes: tuple[str, ...]) -> Rendere
     options = browser.options
     for _ in range(MAX_RESTARTS + 2):
         try:
-            async with asyncio.timeout(options.render_timeout + GRACE_SECONDS):
-                return await _render_once(browser, url, quotes, options)
+            return await _render_once(browser, url, quotes, options)
         except RenderFailure:
             raise
         except (BrowserGone, NotLoaded, TimeoutError) as exc:
@@ -115,7 +114,12 @@ async def render(browser: Browser, url: str, quotes: tuple[str, ...]) -> Rendere
 async def _render_once(
     browser: Browser, url: str, quotes: tuple[str, ...], options: VerifyOptions
 ) -> RenderedPage:
-    async with browser.context() as context:
+    # The deadline starts once the page has its slot: a render waiting for one of the
+    # --render-concurrency slots is not late.
+    async with (
+        browser.context() as context,
+        asyncio.timeout(options.render_timeout + GRACE_SECONDS),
+    ):
         page = await context.new_page()
         loaded = await load(page, url, options.render_timeout)
         _refuse_unread(loaded)
