@@ -115,7 +115,9 @@ def _missing_reason(quote: QuoteResult) -> str:
 
 def _with_redirect_note(reason: str, fetched: FetchResult) -> str:
     if fetched.permanent_redirect:
-        return f"{reason}; permanently redirected to {fetched.permanent_redirect}"
+        reason = f"{reason}; permanently redirected to {fetched.permanent_redirect}"
+    if fetched.note:
+        reason = f"{reason}; {fetched.note}"
     return reason
 
 

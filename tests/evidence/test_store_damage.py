@@ -91,6 +91,10 @@ def test_online_a_damaged_copy_is_stored_again(stored: tuple[Path, Path], damage
     DAMAGE[damage](store)
     online = verify(claims, store)
     assert (online.code, online.statuses()) == (0, {"c": ["ok"]})
+    reason = online.json()["claims"][0]["citations"][0]["reason"]
+    assert reason.endswith("; stored copy damaged, re-fetched and stored again")
+    again = verify(claims, store)  # the new copy is whole: nothing to say any more
+    assert "damaged" not in again.json()["claims"][0]["citations"][0]["reason"]
     offline = verify(claims, store, "--offline")  # reads the copy the online run kept
     assert (offline.code, offline.statuses()) == (0, {"c": ["ok"]}), offline.stdout
 

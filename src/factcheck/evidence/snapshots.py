@@ -27,6 +27,7 @@ from factcheck.quotes.pagecheck import PageCheck, check_page
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
 NO_SNAPSHOT = "offline: no stored snapshot of this URL (run once online first)"
 DAMAGED = "stored copy damaged"  # a snapshot whose WARC record cannot be read back as kept
+RESTORED = f"{DAMAGED}, re-fetched and stored again"
 # Citations worth an Internet Archive look-up: the link is dead or the words are gone.
 RESCUABLE = frozenset({CitationStatus.BROKEN, CitationStatus.QUOTE_MISSING})
 
@@ -89,8 +90,21 @@ class SnapshotFetcher:
         if answer.network_failure and answer.outcome is not FetchOutcome.OK:
             self.network_failures.append(answer)
             return answer
-        self.used[key] = self.store.keep(answer)  # written by the store's thread
+        snapshot = self.store.keep(answer)  # written by the store's thread
+        self.used[key] = snapshot
+        if stored is not None and self._restored(stored, snapshot):
+            return replace(answer, note=RESTORED)
         return answer
+
+    def _restored(self, stored: Snapshot, kept: Snapshot) -> bool:
+        """True when `kept` re-writes the body of `stored` because its record was damaged
+        (the same body, a new record)."""
+        return (
+            kept.pending
+            and stored.content_hash is not None
+            and stored.content_hash == kept.content_hash
+            and not self.store.record_intact(stored)
+        )
 
     async def _refetch(
         self, key: str, headers: Mapping[str, str] | None, damaged: str
@@ -101,7 +115,7 @@ class SnapshotFetcher:
         if answer.outcome is not FetchOutcome.OK:
             return replace(answer, reason=f"{damaged}, re-fetching: {answer.reason}")
         self.used[key] = self.store.keep(answer, fresh=True)
-        return answer
+        return replace(answer, note=RESTORED)
 
     def keep_network_failures(self) -> None:
         """Store the run's failures before any answer (the network was reachable)."""

@@ -77,6 +77,7 @@ class FetchResult:
     redirects: int = 0
     network_failure: bool = False  # failed before any HTTP answer (DNS, refused, connect)
     headers: dict[str, str] = field(default_factory=dict)
+    note: str | None = None  # something the reader should know beside the verdict
 
 
 @dataclass(frozen=True, slots=True)
