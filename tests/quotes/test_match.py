@@ -100,3 +100,12 @@ def test_check_text_matches_quotes_against_a_given_visible_text() -> None:
     )
     assert altered.status is QuoteStatus.ALTERED
     assert (hidden.status, hidden.note) == (QuoteStatus.FOUND, "found in text hidden until shown")
+
+
+def test_a_quote_all_one_bracketed_passage_is_the_page_own_bracketed_text() -> None:
+    page = prepare_page("See [figure 5: the harbour at dawn, 1901] below.")
+    assert match_quote("[figure 5: the harbour at dawn, 1901]", page).status is QuoteStatus.FOUND
+    other = prepare_page("See figure 5: the harbour at dusk, 1901 below.")
+    assert match_quote("[figure 5: the harbour at dawn, 1901]", other).status is not (
+        QuoteStatus.FOUND
+    )

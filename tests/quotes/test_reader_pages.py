@@ -54,6 +54,13 @@ CASES: dict[str, tuple[str, str, str, str | None]] = {
     ),
     "flex-items": ("glued.html", "291kcal Carbohydrates: 31g", "ok", None),
     "flex-items-number": ("glued.html", "291kcal Carbohydrates: 13g", "quote_altered", None),
+    "headline-and-source": (
+        "glued.html",
+        "What Readers Think of the New Timetable",
+        "ok",
+        None,
+    ),
+    "headline-word-cut": ("glued.html", "What Readers Think of the New Timetab", "not ok", None),
     "word-in-inline-tags": ("glued.html", "the problem was fixed by noon", "ok", None),
     "word-split-in-a-text-node": ("glued.html", "Police Ident ify Man", "not ok", None),
     # punctuation between words is not wording; words, numbers and negations are

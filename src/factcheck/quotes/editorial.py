@@ -177,8 +177,11 @@ def find_segment(
             for span in find_segment(rest, text, start, stop)
         ]
     stop = len(text) if stop is None else stop
-    pattern = _pattern(segment)
     literal = " ".join(_OPTIONAL.sub(" ", piece) for piece in segment.pieces)
+    if not literal.strip() and len(segment.insertions) == 1:
+        # a quote that is all one bracketed passage ("[figure 5: ...]"): the page's own
+        return find_exact(f"[{segment.insertions[0]}]", text, start, stop)
+    pattern = _pattern(segment)
     anchor = max(literal.split(), key=len, default="")
     reach = sum(map(len, segment.pieces)) + len(segment.insertions) * 50 * MAX_INSERTION_WORDS
     spans: list[Span] = []

@@ -58,8 +58,15 @@ _INLINE = (
     "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|label|mark|s|samp|small|span"
     "|strong|sub|time|u|var"
 )
-# One inline element ending where the next begins, no space between: `</span><a ...>`.
-_SIBLINGS = re.compile(rf"</(?:{_INLINE})\s*>(?=<(?:{_INLINE})[\s/>])", re.I)
+# One inline element ending where the next begins, no space between (`</span><a ...>`), or a
+# lower-case letter and a capital on either side of an inline tag (`Gig<span>Aol.com`: a
+# headline and its source); never a word an element starts or ends inside (`un<b>known`).
+_TAG_NAME = f"(?i:{_INLINE})"
+_SIBLINGS = re.compile(
+    rf"</{_TAG_NAME}\s*>(?=<{_TAG_NAME}[\s/>])"
+    rf"|(?<=[a-z])(?=<{_TAG_NAME}(?:\s[^<>]*)?>[A-Z])"
+    rf"|(?<=[a-z])</{_TAG_NAME}\s*>(?=[A-Z])"
+)
 # What `str.strip()` strips (every character `str.isspace` takes), and MARK: a marked line
 # trimmed of both is the plain line trimmed, so the marked text less its marks is the text.
 _BLANK_OR_MARK = methodcaller(
