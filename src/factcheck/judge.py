@@ -7,7 +7,7 @@ from dataclasses import replace
 from factcheck.fetch.client import FetchOutcome, FetchResult
 from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, QuoteStatus
 from factcheck.quotes.pagecheck import PageCheck
-from factcheck.text import shorten
+from factcheck.text import passage
 
 _FETCH_STATUS = {
     FetchOutcome.BLOCKED: CitationStatus.BLOCKED,
@@ -92,7 +92,7 @@ def _quote_verdict(quotes: tuple[QuoteResult, ...]) -> tuple[CitationStatus, str
         return (
             CitationStatus.QUOTE_ALTERED,
             f"quote altered ({first.score:.0f}%): the page says "
-            f"\u201c{shorten(first.closest or '')}\u201d{of}{note}",
+            f"\u201c{passage(first.closest or '')}\u201d{of}{note}",
         )
     if not quotes:
         return CitationStatus.OK, "link works (no quote to check)"
@@ -108,7 +108,7 @@ def _missing_reason(quote: QuoteResult) -> str:
     if quote.closest and quote.score:
         return (
             f"quote not found; closest passage {quote.score:.0f}%: "
-            f"\u201c{shorten(quote.closest)}\u201d"
+            f"\u201c{passage(quote.closest)}\u201d"
         )
     return "quote not found on the page"
 

@@ -70,3 +70,22 @@ def shorten(text: str, width: int = SHORT) -> str:
         return text
     half = (width - 1) // 2
     return f"{text[:half].rstrip()}\u2026{text[-half:].lstrip()}"
+
+
+def excerpt(text: str, width: int = SHORT) -> str:
+    """`text` on one line, made safe to show, cut at its end (at a word boundary, with an
+    ellipsis) when longer than `width`: a passage of a page loses words at its end, never
+    from its middle, so what is shown is what the page says, word for word."""
+    text = safe_line(" ".join(text.split()))
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and not text[width - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "\u2026"
+
+
+def passage(text: str, width: int = SHORT) -> str:
+    """A page's passage for a reason inside typographic quotes: `excerpt`, without quote
+    marks of its own at its ends (the reason adds them: no “““ or ””)."""
+    return excerpt(text.strip().strip('\u201c\u201d"').strip(), width)

@@ -30,12 +30,25 @@ def wants_colour(
     return stream.isatty() and not env.get("NO_COLOR")
 
 
-def render_for(report: Report, fmt: Format, colour: bool = False) -> str:
-    """The report in `fmt`; only the table takes colour."""
+def table_width(stream: TextIO, environ: Mapping[str, str] | None = None) -> int:
+    """Columns for the table: COLUMNS when set to a number, else the terminal's width when
+    `stream` is a terminal, else 100."""
+    import shutil
+
+    env = os.environ if environ is None else environ
+    if env.get("COLUMNS", "").strip().isdigit():
+        return int(env["COLUMNS"])
+    if stream.isatty():
+        return shutil.get_terminal_size().columns
+    return 100
+
+
+def render_for(report: Report, fmt: Format, colour: bool = False, width: int = 100) -> str:
+    """The report in `fmt`; only the table takes colour and a width."""
     if fmt is Format.TABLE:
         from factcheck.report.table import render as render_table
 
-        return render_table(report, colour=colour)
+        return render_table(report, colour=colour, width=width)
     return renderer(fmt)(report)
 
 
@@ -53,7 +66,7 @@ def emit(
         with Path(output).open("w", encoding="utf-8") as target:
             target.writelines(chunks(fmt, report))
     else:
-        text = render_for(report, fmt, colour)
+        text = render_for(report, fmt, colour, table_width(sys.stdout))
         click.echo(text, nl=False, color=colour or None)
     if fmt is Format.GITHUB:
         append_step_summary(report)

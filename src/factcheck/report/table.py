@@ -1,7 +1,8 @@
 """The terminal table: claims in file order, each with one row per citation.
 
-Fits 100 columns: the URL and the reason sit in one column under each other, long URLs and
-passages are shortened in the middle, and the reason wraps onto a second line at most.
+Fits the terminal (100 columns when not a terminal): the URL and the reason sit in one
+column under each other; a long URL is shortened in the middle, the reason and the fix wrap at
+word boundaries under their column (a page's passage is cut only at its end, by judge.py).
 Status words are coloured only when the caller asks (a terminal without NO_COLOR).
 """
 
@@ -23,12 +24,12 @@ from factcheck.report import problem_lines, status_label
 from factcheck.report.diff import diff_parts
 from factcheck.text import safe_line, shorten
 
-WIDTH = 100
+WIDTH = 100  # columns when the output is not a terminal and COLUMNS is not set
+MIN_WIDTH = 60  # below this the columns would not fit beside each other
 STATUS_WIDTH = 13  # "quote altered"
 HTTP_WIDTH = 4
 INDENT = "  "
 TEXT_AT = len(INDENT) + STATUS_WIDTH + 2 + HTTP_WIDTH + 2
-TEXT_WIDTH = WIDTH - TEXT_AT
 
 STATUS_COLOURS: dict[CitationStatus, str] = {
     CitationStatus.OK: "green",
@@ -39,57 +40,60 @@ STATUS_COLOURS: dict[CitationStatus, str] = {
 VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red", Verdict.UNVERIFIABLE: "yellow"}
 
 
-def render(report: Report, *, colour: bool = False) -> str:
-    """The table as text, at most 100 columns wide; ANSI colours only when `colour`."""
+def render(report: Report, *, colour: bool = False, width: int = WIDTH) -> str:
+    """The table as text, every line at most `width` columns (at least MIN_WIDTH): reasons
+    wrapped at word boundaries under their column; ANSI colours only when `colour`."""
+    width = max(MIN_WIDTH, width)
     if report.errors:
         problems = [f"{INDENT}{line}" for line in problem_lines(report)]
         return "\n".join(["nothing checked:", *problems]) + "\n"
     header = f"{INDENT}{'status':<{STATUS_WIDTH}}  {'http':>{HTTP_WIDTH}}  url / reason"
-    blocks = [header] + [_claim(claim, colour) for claim in report.claims]
+    blocks = [header] + [_claim(claim, colour, width) for claim in report.claims]
     return "\n\n".join(blocks) + "\n"
 
 
-def _claim(claim: ClaimResult, colour: bool) -> str:
+def _claim(claim: ClaimResult, colour: bool, width: int) -> str:
     verdict = _style(claim.verdict.value, VERDICT_COLOURS[claim.verdict], colour, bold=True)
     lines = [
-        f"{safe_line(claim.claim.id)}  {verdict}",
-        INDENT + shorten(claim.claim.claim, WIDTH - len(INDENT)),
+        f"{shorten(claim.claim.id, width - 16)}  {verdict}",
+        INDENT + shorten(claim.claim.claim, width - len(INDENT)),
     ]
     for result in claim.citations:
-        lines.extend(_citation(result, colour))
+        lines.extend(_citation(result, colour, width - TEXT_AT))
     return "\n".join(lines)
 
 
-def _citation(result: CitationResult, colour: bool) -> list[str]:
+def _citation(result: CitationResult, colour: bool, room: int) -> list[str]:
     word = f"{status_label(result.status):<{STATUS_WIDTH}}"
     word = _style(word, STATUS_COLOURS.get(result.status, "red"), colour)
     http = f"{result.http_status or '':>{HTTP_WIDTH}}"
-    lines = [f"{INDENT}{word}  {http}  {shorten(result.citation.url, TEXT_WIDTH)}"]
-    text = _wrapped(result.reason)
+    lines = [f"{INDENT}{word}  {http}  {shorten(result.citation.url, room)}"]
+    text = _wrapped(result.reason, room)
     text += [
-        _diff_line(q.diff, colour)
+        _diff_line(q.diff, colour, room)
         for q in result.quotes
         if q.status is QuoteStatus.ALTERED and q.diff
     ]
     if result.suggestion:
-        text += _wrapped(f"fix: {result.suggestion}")
+        text += _wrapped(f"fix: {result.suggestion}", room)
     return lines + [" " * TEXT_AT + line for line in text]
 
 
-def _wrapped(text: str) -> list[str]:
-    """`text` on two lines of the text column at most, shortened in the middle beyond that."""
+def _wrapped(text: str, room: int) -> list[str]:
+    """`text` wrapped at word boundaries into lines of `room` columns (the hanging indent is
+    the caller's); a word longer than a line (a URL) is broken, nothing is left out."""
     return textwrap.wrap(
-        shorten(text, 2 * TEXT_WIDTH - 4), TEXT_WIDTH, break_long_words=True, break_on_hyphens=False
+        safe_line(" ".join(text.split())), room, break_long_words=True, break_on_hyphens=False
     )
 
 
-def _diff_line(diff: str, colour: bool) -> str:
+def _diff_line(diff: str, colour: bool, room_for_line: int) -> str:
     """The quote's words against the page's, shared words shortened around the changes:
     coloured on a terminal (quote's words struck out red, page's green), else [-x-] {+y+}."""
     parts = diff_parts(diff)
     room = max(
         12,
-        (TEXT_WIDTH - 7 - sum(len(p.text) + 4 for p in parts if p.kind != "same"))
+        (room_for_line - 7 - sum(len(p.text) + 4 for p in parts if p.kind != "same"))
         // max(1, sum(p.kind == "same" for p in parts)),
     )
     out = []
