@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from factcheck.demo.server import serve_app
 from factcheck.evidence.wayback import cdx_query, parse_cdx
 from tests.conftest import Run, run_cli
 from tests.snapshot_site import Captures, archive_app, conditional_site, write_claims
+from tests.test_interrupt import closed_port
 
 QUOTE = "the river rose four metres overnight"
 WITH_QUOTE = (
@@ -133,6 +135,35 @@ def test_find_archive_without_a_good_capture_keeps_the_failure_and_says_so(
     citation = run.json()["claims"][0]["citations"][0]
     assert citation["status"] == "broken"
     assert citation["reason"] == ("HTTP 404 Not Found; no Internet Archive capture with HTTP 200")
+
+
+def test_an_unreachable_archive_is_not_called_a_missing_capture(tmp_path: Path, live: str) -> None:
+    claims = write_claims(tmp_path / "claims.yaml", [(f"{live}/gone.html", [QUOTE])])
+    run = find_archive(claims, f"http://127.0.0.1:{closed_port()}", "--no-store")
+    assert run.code == 1
+    citation = run.json()["claims"][0]["citations"][0]
+    assert citation["status"] == "broken"  # the live verdict stands
+    assert citation["reason"].startswith("HTTP 404 Not Found; Internet Archive unreachable: ")
+    assert citation["reason"].endswith(", so no capture was looked at")
+    assert "no Internet Archive capture" not in citation["reason"]
+
+
+def test_an_archive_answering_429_is_not_called_a_missing_capture(
+    tmp_path: Path, live: str
+) -> None:
+    async def busy(request: web.Request) -> web.Response:
+        return web.Response(status=429, headers={"Retry-After": "0"})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", busy)
+    claims = write_claims(tmp_path / "claims.yaml", [(f"{live}/gone.html", [QUOTE])])
+    with serve_app(app) as archive:
+        run = find_archive(claims, archive, "--no-store")
+    citation = run.json()["claims"][0]["citations"][0]
+    assert (run.code, citation["status"]) == (1, "broken")
+    assert citation["reason"] == (
+        "HTTP 404 Not Found; Internet Archive answered HTTP 429, so no capture was looked at"
+    )
 
 
 def test_find_archive_capture_without_the_quote_stays_missing(

@@ -80,13 +80,23 @@ def parse_cdx(body: bytes, endpoint: str) -> list[Capture]:
     return captures
 
 
+@dataclass(frozen=True, slots=True)
+class LookupFailed:
+    """The archive could not be asked: a look-up that failed says nothing about captures."""
+
+    reason: str  # "Internet Archive unreachable: ..." / "Internet Archive answered HTTP 429"
+
+
 async def closest_capture(
     fetcher: _Fetches, endpoint: str, url: str, when: datetime
-) -> Capture | None:
-    """The status-200 capture of `url` closest to `when`, or None (none, or CDX failed)."""
+) -> Capture | LookupFailed | None:
+    """The status-200 capture of `url` closest to `when`; None when the archive answered
+    that it has none; LookupFailed when it did not answer (network, 429, 5xx)."""
     answer = await fetcher.fetch(cdx_query(endpoint, url, when))
     if answer.outcome is not FetchOutcome.OK:
-        return None
+        if answer.http_status:
+            return LookupFailed(f"Internet Archive answered HTTP {answer.http_status}")
+        return LookupFailed(f"Internet Archive unreachable: {answer.reason}")
     captures = parse_cdx(answer.body, endpoint)
     return captures[0] if captures else None
 
@@ -104,6 +114,10 @@ async def rescue(
     capture = await closest_capture(fetcher, endpoint, citation.url, when)
     if capture is None:
         return replace(result, reason=f"{result.reason}; no Internet Archive capture with HTTP 200")
+    if isinstance(capture, LookupFailed):
+        return replace(
+            result, reason=f"{result.reason}; {capture.reason}, so no capture was looked at"
+        )
     archived = judge_with_archive(citation, result, await page(capture.raw_url, citation.quotes))
     if archived.status is CitationStatus.ARCHIVED:
         return replace(
@@ -119,4 +133,4 @@ async def rescue(
     )
 
 
-__all__ = ["Capture", "cdx_query", "closest_capture", "parse_cdx", "rescue"]
+__all__ = ["Capture", "LookupFailed", "cdx_query", "closest_capture", "parse_cdx", "rescue"]
