@@ -60,12 +60,13 @@ class CitationStatus(StrEnum):
     BROKEN = "broken"
     ERROR = "error"
     NOT_CHECKED = "not_checked"  # the run was interrupted before this citation finished
+    EXCLUDED = "excluded"  # its URL matches --exclude (and no --include): never fetched
 
     def fails(self, strict: bool = False) -> bool:
         """True when this status makes the run fail (exit 1)."""
         if self is CitationStatus.BLOCKED:
             return strict
-        return self not in (CitationStatus.OK, CitationStatus.ARCHIVED)
+        return self not in (CitationStatus.OK, CitationStatus.ARCHIVED, CitationStatus.EXCLUDED)
 
 
 class QuoteStatus(StrEnum):
@@ -129,7 +130,9 @@ class ClaimResult:
 
 
 def _verdict(citations: tuple[CitationResult, ...]) -> Verdict:
-    statuses = [c.status for c in citations]
+    statuses = [c.status for c in citations if c.status is not CitationStatus.EXCLUDED]
+    if not statuses:  # every citation excluded: nothing says the claim holds
+        return Verdict.UNVERIFIABLE
     if any(s.fails() and s is not CitationStatus.NOT_CHECKED for s in statuses):
         return Verdict.FAILED
     if all(s in (CitationStatus.OK, CitationStatus.ARCHIVED) for s in statuses):
@@ -206,6 +209,8 @@ class VerifyOptions:
     user_agent: str | None = None
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # sent to every host (--header)
+    exclude: tuple[str, ...] = ()  # regular expressions: matching URLs are not checked
+    include: tuple[str, ...] = ()  # regular expressions: matching URLs are checked anyway
     probe_url: str = "https://www.example.com/"
     # --probe-url given on the command line: the user's own URL, past the guard. One from a
     # configuration file (which may come with the claims) passes the guard like any request.

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from factcheck.claims.selection import excluded
 from factcheck.errors import NetworkUnreachableError
 from factcheck.evidence.verdicts import recent_verdicts
 from factcheck.models import (
@@ -56,7 +57,7 @@ def verify(
 def _verify(files: list[ClaimFile], options: VerifyOptions, progress: Progress | None) -> Report:
     started = time.monotonic()
     citations = cited(files)
-    reused = recent_verdicts(citations, options)
+    reused = decided(citations, options)
     if len(reused) == len(citations):  # every verdict from the store: nothing to fetch
         return _report(files, [reused[i] for i in range(len(citations))], False, options, started)
     import asyncio
@@ -73,6 +74,13 @@ def _verify(files: list[ClaimFile], options: VerifyOptions, progress: Progress |
             checked = check_in_workers(live, shares, options, progress)
     checked = refuse_if_unreachable(with_reused(checked, reused, len(citations)), options)
     return assemble(files, citations, checked, options, started)
+
+
+def decided(citations: list[Citation], options: VerifyOptions) -> dict[int, CitationResult]:
+    """index -> the result of each citation settled without a request: excluded by a URL
+    pattern, or verified ok within `max_age`. An excluded citation is never reported from
+    the store (lychee #1770: exclusions not applied to cached entries)."""
+    return {**recent_verdicts(citations, options), **excluded(citations, options)}
 
 
 def default_workers() -> int:
@@ -138,7 +146,7 @@ async def verify_async(
 
     started = time.monotonic()
     citations = cited(files)
-    reused = recent_verdicts(citations, options)
+    reused = decided(citations, options)
     live = [c for i, c in enumerate(citations) if i not in reused]
     checked = await check_citations(live, options, progress) if live else Checked([], False)
     checked = refuse_if_unreachable(with_reused(checked, reused, len(citations)), options)

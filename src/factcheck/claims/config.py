@@ -13,6 +13,10 @@ arrive in the same pull request as the claims, and the guard is what protects CI
     store = ".factcheck"          # the snapshot store, relative to this file
     max_age = "1d"
     render = "auto"               # or "always", "never"; the browser is never chosen here
+    exclude = [
+        "^https://www\\.linkedin\\.com/",  # answers 999 to every client that is not a browser
+    ]
+    include = []                  # URLs checked even when an exclude matches them
 
     [headers."www.ft.com"]            # https://www.ft.com:443 only
     Cookie = "session=..."
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from factcheck.claims.project import parents_of
+from factcheck.claims.selection import pattern_problem
 from factcheck.errors import ClaimFileError, ConfigError
 from factcheck.models import RENDER_MODES, VerifyOptions
 
@@ -55,11 +60,14 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "render": (str,),
     "render_timeout": (int, float),
     "render_concurrency": (int,),
+    "exclude": (list,),
+    "include": (list,),
 }
 # settings with a fixed set of values
 CHOICES: dict[str, tuple[str, ...]] = {"render": RENDER_MODES}
 # settings that are lists of strings; and those that are not VerifyOptions fields
-LISTS = frozenset({"exclude_paths"})
+LISTS = frozenset({"exclude_paths", "exclude", "include"})
+PATTERNS = frozenset({"exclude", "include"})  # lists of regular expressions
 NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes", "color", "quiet"})
 # settings written as text and read into the value VerifyOptions takes
 CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
@@ -111,8 +119,10 @@ class Config:
     def apply(self, options: VerifyOptions, explicit: Collection[str] = ()) -> VerifyOptions:
         """`options` with this file's settings, except those in `explicit` (given on the
         command line, which wins)."""
-        chosen = {
-            k: v for k, v in self.settings.items() if k not in explicit and k not in NOT_OPTIONS
+        chosen: dict[str, Any] = {
+            k: tuple(v) if k in LISTS else v
+            for k, v in self.settings.items()
+            if k not in explicit and k not in NOT_OPTIONS
         }
         headers = {host: dict(values) for host, values in self.host_headers.items()}
         everywhere = headers.pop("*", {})  # [headers."*"]: every host, as --header
@@ -225,9 +235,10 @@ def _problem(key: str, value: object) -> str | None:
         return f"unknown setting {key!r} (known: {known})"
     types = SETTINGS[key]
     if key in LISTS:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return None
-        return f"{key} must be a list of strings, not {value!r}"
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return f"{key} must be a list of strings, not {value!r}"
+        bad = [pattern_problem(v) for v in value] if key in PATTERNS else []
+        return next((f"{key}: {problem}" for problem in bad if problem), None)
     if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
         names = " or ".join(t.__name__ for t in types)
         return f"{key} must be {names}, not {value!r}"

@@ -37,6 +37,17 @@ from factcheck.models import RENDER_MODES, VerifyOptions
 from factcheck.report import Format
 
 
+def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """--exclude/--include patterns; a usage error (exit 2) for one that is not a regex."""
+    from factcheck.claims.selection import pattern_problem
+
+    for pattern in value:
+        problem = pattern_problem(pattern)
+        if problem:
+            raise click.BadParameter(problem)
+    return value
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @FORMAT_OPTION
@@ -181,6 +192,20 @@ from factcheck.report import Format
     metavar="PATH",
     help="The Chromium to render with (default: $FACTCHECK_CHROMIUM, else chromium on PATH).",
 )
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    callback=patterns,
+    help="Do not check URLs matching REGEX (reported 'excluded'); repeatable.",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="REGEX",
+    callback=patterns,
+    help="Check URLs matching REGEX even when an --exclude matches them; repeatable.",
+)
 @VERBOSE_OPTION
 @QUIET_OPTION
 @COLOR_OPTION
@@ -208,6 +233,8 @@ def verify(
     render_timeout: float,
     render_concurrency: int,
     chromium: str | None,
+    exclude: tuple[str, ...],
+    include: tuple[str, ...],
     verbose: bool,
     quiet: bool,
     color: str,
@@ -248,6 +275,8 @@ def verify(
         render_timeout=render_timeout,
         render_concurrency=render_concurrency,
         chromium=chromium,
+        exclude=exclude,
+        include=include,
     )
     options = network_settings(header_settings(options, header, header_for), config, **network)
     refuse_unrenderable(options)

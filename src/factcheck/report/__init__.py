@@ -42,6 +42,7 @@ SUMMARY_ORDER = (
     CitationStatus.QUOTE_ALTERED,
     CitationStatus.QUOTE_MISSING,
     CitationStatus.NOT_CHECKED,
+    CitationStatus.EXCLUDED,
 )
 """Statuses in the order the summary lists them: fine, then warnings, then failures."""
 

@@ -16,6 +16,7 @@ from factcheck.text import safe_line
 LEVELS = {
     CitationStatus.BLOCKED: "warning",
     CitationStatus.NOT_CHECKED: "warning",
+    CitationStatus.EXCLUDED: "notice",
     CitationStatus.ARCHIVED: "notice",
 }
 

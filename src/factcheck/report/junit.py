@@ -10,7 +10,7 @@ from factcheck.models import CitationResult, CitationStatus, ClaimResult, Report
 from factcheck.report import FileSection, problem_lines, sections
 from factcheck.text import safe_block, safe_line
 
-SKIPPED = (CitationStatus.BLOCKED, CitationStatus.NOT_CHECKED)
+SKIPPED = (CitationStatus.BLOCKED, CitationStatus.NOT_CHECKED, CitationStatus.EXCLUDED)
 
 
 def render(report: Report) -> str:

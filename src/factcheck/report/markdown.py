@@ -31,6 +31,7 @@ ICONS = {
     CitationStatus.QUOTE_ALTERED: "✏️",
     CitationStatus.QUOTE_MISSING: "❌",
     CitationStatus.NOT_CHECKED: "⏸️",
+    CitationStatus.EXCLUDED: "⏭️",
 }
 VERDICT_ICONS = {Verdict.VERIFIED: "✅", Verdict.FAILED: "❌", Verdict.UNVERIFIABLE: "⚠️"}
 QUOTE_WIDTH = 160

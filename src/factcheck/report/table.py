@@ -36,6 +36,7 @@ STATUS_COLOURS: dict[CitationStatus, str] = {
     CitationStatus.ARCHIVED: "cyan",
     CitationStatus.BLOCKED: "yellow",
     CitationStatus.NOT_CHECKED: "bright_black",
+    CitationStatus.EXCLUDED: "bright_black",
 }
 VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red", Verdict.UNVERIFIABLE: "yellow"}
 
