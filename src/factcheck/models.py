@@ -209,6 +209,7 @@ class VerifyOptions:
     user_agent: str | None = None
     host_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # sent to every host (--header)
+    accept: frozenset[int] = frozenset()  # statuses read as reachable pages beside 2xx
     exclude: tuple[str, ...] = ()  # regular expressions: matching URLs are not checked
     include: tuple[str, ...] = ()  # regular expressions: matching URLs are checked anyway
     probe_url: str = "https://www.example.com/"

@@ -17,6 +17,7 @@ arrive in the same pull request as the claims, and the guard is what protects CI
         "^https://www\\.linkedin\\.com/",  # answers 999 to every client that is not a browser
     ]
     include = []                  # URLs checked even when an exclude matches them
+    accept = "200..=299,429"      # statuses read as reachable pages (beside 2xx)
 
     [headers."www.ft.com"]            # https://www.ft.com:443 only
     Cookie = "session=..."
@@ -60,6 +61,7 @@ SETTINGS: dict[str, tuple[type, ...]] = {
     "render": (str,),
     "render_timeout": (int, float),
     "render_concurrency": (int,),
+    "accept": (str,),
     "exclude": (list,),
     "include": (list,),
 }
@@ -70,7 +72,10 @@ LISTS = frozenset({"exclude_paths", "exclude", "include"})
 PATTERNS = frozenset({"exclude", "include"})  # lists of regular expressions
 NOT_OPTIONS = frozenset({"store", "exclude_paths", "max_claims_bytes", "color", "quiet"})
 # settings written as text and read into the value VerifyOptions takes
-CONVERT: dict[str, Callable[[str], Any]] = {"max_age": lambda text: parse_duration(text)}
+CONVERT: dict[str, Callable[[str], Any]] = {
+    "max_age": lambda text: parse_duration(text),
+    "accept": lambda text: parse_accept(text),
+}
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhdw])+")
 
@@ -200,6 +205,24 @@ def _convert(path: Path, data: dict[str, Any]) -> None:
             except ValueError as exc:
                 text = path.read_text(encoding="utf-8")
                 _refuse(path, [(_line_of(text, key), f"{key}: {exc}")])
+
+
+def parse_accept(text: str) -> frozenset[int]:
+    """The HTTP statuses of an --accept list: codes and ranges, `200..=299,429` (`a..b`
+    leaves b out, as in lychee); ValueError for anything else or a code outside 100-599."""
+    codes: set[int] = set()
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        low, sep, high = part.partition("..")
+        inclusive = high.startswith("=")
+        try:
+            first = int(low)
+            last = int(high.lstrip("=")) + (1 if inclusive else 0) if sep else first + 1
+        except ValueError:
+            raise ValueError(f"not a status code or range: {part!r} (e.g. 200..=299,429)") from None
+        if not 100 <= first < last <= 600:
+            raise ValueError(f"not a range of HTTP statuses (100-599): {part!r}")
+        codes.update(range(first, last))
+    return frozenset(codes)
 
 
 def parse_duration(text: str) -> float:

@@ -37,6 +37,20 @@ from factcheck.models import RENDER_MODES, VerifyOptions
 from factcheck.report import Format
 
 
+def accepted(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> frozenset[int] | None:
+    """--accept's statuses; a usage error (exit 2) for a list that is not codes and ranges."""
+    from factcheck.claims.config import parse_accept
+
+    if value is None:
+        return None
+    try:
+        return parse_accept(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     """--exclude/--include patterns; a usage error (exit 2) for one that is not a regex."""
     from factcheck.claims.selection import pattern_problem
@@ -193,6 +207,13 @@ def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     help="The Chromium to render with (default: $FACTCHECK_CHROMIUM, else chromium on PATH).",
 )
 @click.option(
+    "--accept",
+    metavar="CODES",
+    callback=accepted,
+    help="HTTP statuses read as reachable pages beside 2xx (e.g. 200..=299,429): the body's "
+    "quotes are still checked; never retried.",
+)
+@click.option(
     "--exclude",
     multiple=True,
     metavar="REGEX",
@@ -233,6 +254,7 @@ def verify(
     render_timeout: float,
     render_concurrency: int,
     chromium: str | None,
+    accept: frozenset[int] | None,
     exclude: tuple[str, ...],
     include: tuple[str, ...],
     verbose: bool,
@@ -275,6 +297,7 @@ def verify(
         render_timeout=render_timeout,
         render_concurrency=render_concurrency,
         chromium=chromium,
+        accept=accept or frozenset(),
         exclude=exclude,
         include=include,
     )

@@ -26,6 +26,7 @@ from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOpt
 # The options a verdict depends on. A reused verdict was reached with the same values; add
 # here any new option that changes what is fetched, how it is read or how it is judged.
 VERDICT_SETTINGS = (
+    "accept",
     "exclude",
     "include",
     "allow_private",

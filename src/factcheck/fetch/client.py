@@ -330,7 +330,7 @@ class Fetcher:
             return self._unreadable(original, hops, answer, reason), None
         except BadEncoding as exc:
             return self._unreadable(original, hops, answer, str(exc)), None
-        return judge_response(original, hops, answer, body), None
+        return judge_response(original, hops, answer, body, self.options.accept), None
 
     @staticmethod
     def _unreadable(original: str, hops: int, answer: Answer, reason: str) -> FetchResult:

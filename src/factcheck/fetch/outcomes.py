@@ -144,8 +144,13 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return message.get_content_type(), charset if isinstance(charset, str) else None
 
 
-def judge_response(original: str, hops: int, answer: Answer, body: bytes) -> FetchResult:
-    """The outcome of one final (non-redirect) answer; raises Retryable for 408/429/5xx."""
+def judge_response(
+    original: str, hops: int, answer: Answer, body: bytes, accept: frozenset[int] = frozenset()
+) -> FetchResult:
+    """The outcome of one final (non-redirect) answer; raises Retryable for 408/429/5xx.
+
+    A status in `accept` (`--accept`) is a reachable page, as 2xx is: its body is kept and
+    its quotes are checked, and it is never retried."""
     from factcheck.fetch.retry import parse_retry_after
 
     status, url, headers = answer.status, answer.url, answer.headers
@@ -179,6 +184,8 @@ def judge_response(original: str, hops: int, answer: Answer, body: bytes) -> Fet
     if 200 <= status < 300:
         return base
     reason = http_reason(answer)
+    if status in accept:
+        return replace(base, note=f"{reason}, accepted (--accept)")
     if status in RETRY_CODES:
         outcome = FetchOutcome.BLOCKED if status == 429 else FetchOutcome.ERROR
         retry_after = parse_retry_after(headers.get("retry-after"))
