@@ -145,3 +145,16 @@ def test_an_infinite_timeout_exits_2_without_a_traceback(
     assert run.code == 2
     assert line in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("check", "http://nothing.invalid/"), ("init", "article.html"), ("add", "x.yaml", "u")],
+)
+def test_every_command_that_fetches_refuses_an_infinite_timeout(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """check, init and add share verify's --timeout (check crashed with OverflowError)."""
+    run = run_cli(*command, "--timeout", "inf", cwd=tmp_path)
+    assert run.code == 2
+    assert "Invalid value for '--timeout': inf is not a finite number" in run.stderr

@@ -8,11 +8,14 @@ import sys
 import click
 
 from factcheck.cli.common import (
+    ALLOW_PRIVATE_OPTION,
     COLOR_OPTION,
     FORMAT_OPTION,
     HEADER_FOR_OPTION,
     HEADER_OPTION,
+    OUTPUT_OPTION,
     QUIET_OPTION,
+    TIMEOUT_OPTION,
     check_output,
     display_settings,
     emit,
@@ -35,19 +38,10 @@ COMMAND_LINE = "<command line>"  # the "file" of a citation given as arguments
 @click.argument("url")
 @click.option("--quote", "quotes", multiple=True, help="A passage the page must say; repeatable.")
 @FORMAT_OPTION
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True)
+@OUTPUT_OPTION
+@TIMEOUT_OPTION
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Allow loopback, private and link-local addresses (refused by default).",
-)
+@ALLOW_PRIVATE_OPTION
 @click.option("--strict", is_flag=True, help="A blocked source fails too (exit 1).")
 @click.option("--store", type=click.Path(), help="Snapshot store folder (default: the project's).")
 @click.option("--no-store", is_flag=True, help="Keep no snapshot.")

@@ -244,6 +244,35 @@ def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> f
     return value
 
 
+# Options that verify, check, init and add share, spelled once.
+OUTPUT_OPTION = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE instead of standard output.",
+)
+TIMEOUT_OPTION = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    callback=finite,
+    default=20.0,
+    show_default=True,
+    help="Seconds per request (connect, read); a request's total deadline is 3x.",
+)
+ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow loopback, private and link-local addresses (refused by default).",
+)
+ALLOW_HOST_OPTION = click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Let this one host (and port) past the address guard; repeatable.",
+)
+
+
 MAX_CLAIMS_BYTES_OPTION = click.option(
     "--max-claims-bytes",
     type=click.IntRange(min=1),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from factcheck.cli.common import fail
+from factcheck.cli.common import ALLOW_HOST_OPTION, ALLOW_PRIVATE_OPTION, TIMEOUT_OPTION, fail
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import VerifyOptions
 
@@ -39,25 +39,9 @@ _OPTIONS = (
         show_default=True,
         help="Wayback Machine base URL (Save Page Now is {endpoint}/save/URL).",
     ),
-    click.option(
-        "--timeout",
-        type=click.FloatRange(min=0.1),
-        default=20.0,
-        show_default=True,
-        help="Seconds per request (connect, read); a request's total deadline is 3x.",
-    ),
-    click.option(
-        "--allow-private",
-        is_flag=True,
-        help="Allow loopback, private and link-local addresses (refused by default).",
-    ),
-    click.option(
-        "--allow-host",
-        "allow_hosts",
-        multiple=True,
-        metavar="HOST[:PORT]",
-        help="Let this one host (and port) past the address guard; repeatable.",
-    ),
+    TIMEOUT_OPTION,
+    ALLOW_PRIVATE_OPTION,
+    ALLOW_HOST_OPTION,
     click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL))."),
     click.option(
         "--config",

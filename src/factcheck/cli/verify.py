@@ -12,12 +12,16 @@ import click
 
 from factcheck.claims.config import Config
 from factcheck.cli.common import (
+    ALLOW_HOST_OPTION,
+    ALLOW_PRIVATE_OPTION,
     COLOR_OPTION,
     FORMAT_OPTION,
     HEADER_FOR_OPTION,
     HEADER_OPTION,
     MAX_CLAIMS_BYTES_OPTION,
+    OUTPUT_OPTION,
     QUIET_OPTION,
+    TIMEOUT_OPTION,
     VERBOSE_OPTION,
     check_output,
     display_settings,
@@ -65,20 +69,8 @@ def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @FORMAT_OPTION
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    callback=finite,
-    default=20.0,
-    show_default=True,
-    help="Seconds per request (connect, read); a request's total deadline is 3x.",
-)
+@OUTPUT_OPTION
+@TIMEOUT_OPTION
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
@@ -114,19 +106,9 @@ def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     show_default=True,
     help="Largest body read, counted after decompression.",
 )
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Allow loopback, private and link-local addresses (refused by default).",
-)
+@ALLOW_PRIVATE_OPTION
 @click.option("--strict", is_flag=True, help="Blocked citations fail the run too.")
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST[:PORT]",
-    help="Let this one host (and port) past the address guard; repeatable.",
-)
+@ALLOW_HOST_OPTION
 @click.option(
     "--max-retry-after",
     type=click.FloatRange(min=0),
