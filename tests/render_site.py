@@ -45,3 +45,52 @@ def challenge_site() -> web.Application:
     app = web.Application()
     app.router.add_get("/article", article)
     return app
+
+
+MEMBERS = """<!DOCTYPE html><html><head><title>Members</title></head><body>
+<h1>Members' report</h1><p id="report">Loading…</p>
+<img src="{other}/pixel.gif" alt="">
+<script>
+  document.cookie = "seen=1; path=/";
+  fetch("{api}").then(r => r.text()).then(t => {{
+    document.getElementById("report").textContent = t;
+  }});
+</script></body></html>"""
+REPORT = "Membership of the cooperative doubled, to 4,000 households, within two years."
+BASIC_READER = "Basic cmVhZGVyOnB3"  # reader:pw
+
+
+def header_site(seen: list[tuple[str, str, dict[str, str]]], other: list[str]) -> web.Application:
+    """A members' site that records every request it gets as (host, path, headers).
+
+    `/members` builds its report from `/api/report`, which gives it only to a request
+    carrying `X-Token: s3cret`; `/private` is the report as served, only with Basic
+    authorization `reader:pw` (401 otherwise); `/cookies` shows the cookies its script's
+    request carried. Each loads an image from the origin in `other[0]`, where `/hop`
+    redirects.
+    """
+
+    def page(api: str) -> web.Response:
+        text = MEMBERS.format(other=other[0] if other else "", api=api)
+        return web.Response(text=text, content_type="text/html")
+
+    async def record(request: web.Request) -> web.StreamResponse:
+        seen.append((request.host, request.path, dict(request.headers)))
+        headers = request.headers
+        if request.path in ("/members", "/cookies"):
+            return page("/api/report" if request.path == "/members" else "/api/cookies")
+        if request.path == "/api/report":
+            return web.Response(text=REPORT if headers.get("X-Token") == "s3cret" else "None.")
+        if request.path == "/api/cookies":
+            return web.Response(text=f"Cookies sent: {headers.get('Cookie', 'none')}.")
+        if request.path == "/private" and headers.get("Authorization") != BASIC_READER:
+            return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="m"'})
+        if request.path == "/private":
+            return page("/api/cookies")
+        if request.path == "/hop":
+            raise web.HTTPFound(f"{other[0]}/landed")
+        return web.Response(text="<p>Nothing here.</p>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", record)
+    return app

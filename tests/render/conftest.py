@@ -72,3 +72,21 @@ def challenge() -> Iterator[str]:
 
     with serve_app(challenge_site()) as base:
         yield base
+
+
+Seen = list[tuple[str, str, dict[str, str]]]
+
+
+@pytest.fixture(scope="session")
+def members() -> Iterator[tuple[str, str, Seen]]:
+    """(base URL of the members' site, base URL of another origin, the requests both got
+    as (host, path, headers)): two `header_site`s, each loading an image from the other."""
+    from tests.render_site import header_site
+
+    seen: Seen = []
+    first: list[str] = []
+    second: list[str] = []
+    with serve_app(header_site(seen, second)) as one, serve_app(header_site(seen, first)) as two:
+        first.append(one)
+        second.append(two)
+        yield one, two, seen

@@ -103,6 +103,8 @@ class Browser:
                 service_workers="block",
                 accept_downloads=False,
                 user_agent=self.options.user_agent or None,
+                # --header and [headers."*"]: every request, as the fetcher sends them
+                extra_http_headers=self.options.headers or None,
             )
             try:
                 yield context

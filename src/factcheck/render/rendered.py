@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from factcheck.models import QuoteResult, QuoteStatus, VerifyOptions
 from factcheck.quotes.match import match_quote, prepare_page
 from factcheck.render.browser import CRASHED_AGAIN, MAX_RESTARTS, Browser, BrowserGone
+from factcheck.render.headers import origin_rules, send_headers
 from factcheck.render.page import LoadedPage, NotLoaded, load
 
 if TYPE_CHECKING:
@@ -121,7 +122,9 @@ async def _render_once(
         asyncio.timeout(options.render_timeout + GRACE_SECONDS),
     ):
         page = await context.new_page()
-        loaded = await load(page, url, options.render_timeout)
+        address, rules = origin_rules(options, url)
+        await send_headers(context, page, rules)
+        loaded = await load(page, address, options.render_timeout)
         _refuse_unread(loaded)
         results = match_rendered(loaded, quotes)
         passage = next((r.closest for r in results.values() if r.closest and _found(r)), None)
