@@ -52,3 +52,24 @@ def test_an_unreachable_network_leaves_nothing_in_the_store(
     listed = run_cli("snapshots", "list", "http://nothing.invalid/", "--store", str(store))
     assert listed.code == 0
     assert "broken" in listed.stdout
+
+
+def test_a_failure_retried_twice_is_one_snapshot_however_long_the_tries(
+    claims_file,  # type: ignore[no-untyped-def]
+    site: str,
+    tmp_path: Path,
+) -> None:
+    """The reason says how long the tries took ('after 2 attempts over 0.7 s'); that time
+    differs from run to run, the answer does not: the store keeps one snapshot."""
+    url = "http://fixtures.test/status/503?t=one-snapshot"
+    path = claims_file(f"claims:\n  - id: c\n    claim: x\n    citations:\n      - url: {url}\n")
+    store = tmp_path / "store"
+    base = ["verify", "--allow-private", "--retries", "1", "--store", str(store), str(path)]
+    for _ in range(2):
+        assert run_cli(*base).code == 1
+    listed = run_cli(
+        "snapshots", "list", url.replace("http://fixtures.test", site), "--store", str(store)
+    )
+    assert listed.code == 0
+    rows = [line for line in listed.stdout.splitlines() if "error" in line]
+    assert len(rows) == 1, listed.stdout

@@ -38,6 +38,7 @@ from factcheck.evidence.store_writer import (
     gzip_member,
     warcinfo_record,
 )
+from factcheck.fetch.retry import untried_reason
 from factcheck.text import redact
 
 if TYPE_CHECKING:  # the fetcher loads aiohttp: a run that fetches nothing does without it
@@ -670,7 +671,7 @@ def _same_answer(snapshot: Snapshot, result: FetchResult, digest: str | None) ->
         not snapshot.has_body
         and snapshot.outcome == result.outcome.value
         and snapshot.http_status == result.http_status
-        and snapshot.reason == result.reason
+        and untried_reason(snapshot.reason) == untried_reason(result.reason)
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -42,7 +43,12 @@ from factcheck.fetch.outcomes import (
     transport_failure,
 )
 from factcheck.fetch.proxies import Proxies
-from factcheck.fetch.retry import over_cap_reason, parse_retry_after, retry_delay
+from factcheck.fetch.retry import (
+    over_cap_reason,
+    parse_retry_after,
+    retry_delay,
+    tried_reason,
+)
 from factcheck.models import VerifyOptions
 from factcheck.version import __version__
 
@@ -125,21 +131,20 @@ class Fetcher:
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
         cap = self.options.max_retry_after
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             try:
                 return await self._follow(url, headers)
             except Retryable as retry:
                 delay = retry_delay(attempt, retry.retry_after, cap)
+                if delay is not None and attempt < self.options.retries:
+                    attempt += 1
+                    await asyncio.sleep(delay)
+                    continue
+                reason = tried_reason(retry.result.reason, attempt + 1, time.monotonic() - started)
                 if delay is None and retry.retry_after is not None:
-                    return replace(
-                        retry.result,
-                        reason=over_cap_reason(retry.result.reason, retry.retry_after, cap),
-                    )
-                if attempt >= self.options.retries or delay is None:
-                    return retry.result
-                attempt += 1
-                await asyncio.sleep(delay)
+                    reason = over_cap_reason(reason, retry.retry_after, cap)
+                return replace(retry.result, reason=reason)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         """Follow redirects (and one meta refresh to another page), checking every hop."""
