@@ -31,11 +31,14 @@ from factcheck.models import (
     CitationStatus,
     VerifyOptions,
 )
+from factcheck.progress import Progress
 from factcheck.quotes.pagecheck import PageCheck, ReadPage, check_page, check_quotes, read_page
 from factcheck.render.browser import Browser
 from factcheck.rendering import Renders, with_note
 
-Progress = Callable[[int, int, str], None]  # (done, total, current host)
+# Seconds between two progress calls while no citation finishes: a run waiting on slow
+# hosts still shows it is alive (the printer decides how often it writes).
+TICK = 0.5
 
 
 @dataclass
@@ -59,6 +62,8 @@ class _Run:
     progress: Progress | None
     total: int
     done: int = 0
+    failed: int = 0
+    last_url: str = ""
     fetches: dict[str, asyncio.Task[FetchResult]] = field(default_factory=dict)
     pages: dict[str, asyncio.Task[ReadPage]] = field(default_factory=dict)
     evidence: Evidence | None = None  # the snapshot store's dates, drift and archive look-ups
@@ -115,9 +120,25 @@ class _Run:
         if self.evidence:
             result = await self.evidence.review(citation, result, self.page)
         self.done += 1
-        if self.progress:
-            self.progress(self.done, self.total, citation.url)
+        self.failed += result.status.fails(self.options.strict)
+        self.last_url = citation.url
+        self.show_progress(citation.url)
         return result
+
+    def show_progress(self, url: str) -> None:
+        if self.progress:
+            self.progress(self.done, self.total, url, self.failed)
+
+    def in_flight(self) -> str:
+        """A URL being fetched now, else the last one judged ('' before the first)."""
+        busy = (url for url, task in reversed(self.fetches.items()) if not task.done())
+        return next(busy, self.last_url)
+
+    async def tick(self) -> None:
+        """Progress every TICK seconds, also while every request is waiting."""
+        while True:
+            await asyncio.sleep(TICK)
+            self.show_progress(self.in_flight())
 
 
 def _by_url(citations: list[Citation]) -> dict[str, list[int]]:
@@ -186,11 +207,15 @@ async def check_citations(
 
         by_host = [(url_host(url), (url, idx)) for url, idx in groups.items()]
         interrupted = False
+        ticker = asyncio.create_task(run.tick()) if progress else None
         try:
             await run_per_host(by_host, check_url, options.concurrency, options.per_host)
         except asyncio.CancelledError:
             interrupted = True
             hold_interrupts()
+        finally:
+            if ticker:
+                ticker.cancel()
         offline = not interrupted and await _offline(run.tally, options)
         if not offline:
             evidence.network_reachable()

@@ -42,11 +42,12 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from factcheck.checking import Checked, Progress, check_citations, hold_interrupts
+from factcheck.checking import Checked, check_citations, hold_interrupts
 from factcheck.errors import FactcheckError
 from factcheck.evidence.store import StoreShare, new_run_id
 from factcheck.fetch.client import strip_fragment, url_host
 from factcheck.models import Citation, CitationResult, VerifyOptions
+from factcheck.progress import Progress
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -233,6 +234,7 @@ class _Counts:
         self.progress = progress
         self.total = total
         self.done = [0] * shares
+        self.failed = [0] * shares
 
     def callback(self, share: int) -> Progress | None:
         if self.progress is None:
@@ -240,9 +242,9 @@ class _Counts:
 
         progress = self.progress
 
-        def update(done: int, _total: int, url: str) -> None:
-            self.done[share] = done
-            progress(sum(self.done), self.total, url)
+        def update(done: int, _total: int, url: str, failed: int) -> None:
+            self.done[share], self.failed[share] = done, failed
+            progress(sum(self.done), self.total, url, sum(self.failed))
 
         return update
 
@@ -251,7 +253,7 @@ class Worker:
     """One forked process checking one share.
 
     Its messages come through a pipe, pickled with its citations as references to the
-    parent's own (see `_dumps`): ("results", done, url, [(index, result), ...]) in batches
+    parent's own (see `_dumps`): ("results", done, failed, url, [(index, result), ...]) in batches
     while it works, then ("done", interrupted, unreachable) or ("error", exception).
     """
 
@@ -304,11 +306,11 @@ class Worker:
             except (EOFError, OSError):
                 message = ("error", self._died())
             if message[0] == "results":
-                _, done, url, batch = message
+                _, done, failed, url, batch = message
                 for index, result in batch:
                     self.results[index] = result
                 if self.progress is not None:
-                    self.progress(done, len(self.citations), url)
+                    self.progress(done, len(self.citations), url, failed)
                 return
             loop.remove_reader(self.pipe.fileno())
             if message[0] == "done":
@@ -347,17 +349,22 @@ class _Sender:
     BATCH = 256
     PERIOD = 0.1
 
-    def __init__(self, pipe: Connection, citations: list[Citation], live: bool) -> None:
+    def __init__(
+        self, pipe: Connection, citations: list[Citation], live: bool, strict: bool
+    ) -> None:
         self.pipe = pipe
         self.index = {id(citation): i for i, citation in enumerate(citations)}
         self.live = live
+        self.strict = strict
         self.batch: list[tuple[int, CitationResult]] = []
         self.done = 0
+        self.failed = 0
         self.sent_at = time.monotonic()
 
     def judged(self, index: int, result: CitationResult) -> None:
         self.batch.append((index, result))
         self.done += 1
+        self.failed += result.status.fails(self.strict)
         if len(self.batch) >= self.BATCH or (
             self.live and time.monotonic() - self.sent_at >= self.PERIOD
         ):
@@ -366,7 +373,7 @@ class _Sender:
     def flush(self) -> None:
         if self.batch:
             url = self.batch[-1][1].citation.url
-            self.send(("results", self.done, url, self.batch))
+            self.send(("results", self.done, self.failed, url, self.batch))
             self.batch = []
             self.sent_at = time.monotonic()
 
@@ -401,7 +408,7 @@ def _work(
     """The worker process: check the share, sending results as they come, then exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which decides
     _die_with_parent()
-    sender = _Sender(pipe, citations, live_progress)
+    sender = _Sender(pipe, citations, live_progress, options.strict)
     message: tuple[Any, ...]
     try:
         checked = asyncio.run(_until_terminated(citations, options, share, sender.judged))

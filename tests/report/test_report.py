@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -164,7 +165,8 @@ def test_terminal_gets_coloured_status_words_and_a_progress_bar(tmp_path: Path, 
     assert "  \x1b[31mbroken       \x1b[0m   404  " in out
     assert "  \x1b[33mblocked      \x1b[0m   403  " in out
     host = site.removeprefix("http://")
-    assert f"] 1/17 {host}" in err and f"] 16/17 {host}" in err
+    assert f"] 1/17 {host}" in err  # the first to finish is ok: no failures to show yet
+    assert re.search(rf"\] 16/17, \d+ failed, {re.escape(host)}", err)
     assert err.endswith("\r\x1b[2K" + SUMMARY + "\n")
 
 
@@ -201,20 +203,26 @@ def test_no_bar_but_log_lines_when_not_a_terminal_or_in_ci(
     show = progress_printer(log, every=0)
     assert show is not None
     for done in (1, 2, 3):
-        show(done, 3, f"https://host{done}.example/page")
+        show(done, 3, f"https://host{done}.example/page", done - 1)
+    show(0, 3, "", 0)  # before any URL is under way
     # a plain line per call past the interval, none for the last (the summary follows)
     assert log.getvalue() == (
-        "progress: 1/3 done, now host1.example\nprogress: 2/3 done, now host2.example\n"
+        "progress: 1/3 done, 0 failed so far, now host1.example\n"
+        "progress: 2/3 done, 1 failed so far, now host2.example\n"
+        "progress: 0/3 done, 0 failed so far\n"
     )
     assert progress_printer(StringIO(), quiet=True) is None
     monkeypatch.setenv("CI", "true")
     with open(os.devnull, "w") as devnull:
         ci = progress_printer(devnull, every=60)
         assert ci is not None
-        ci(1, 3, "https://a.example/")  # within the interval: nothing written
+        ci(1, 3, "https://a.example/", 0)  # within the interval: nothing written
 
 
 def test_progress_bar_shows_done_total_and_host() -> None:
     assert progress_bar(6, 24, "https://www.example.org/a/b?c=1") == (
         "[######..................] 6/24 www.example.org"
+    )
+    assert progress_bar(6, 24, "https://www.example.org/", failed=2) == (
+        "[######..................] 6/24, 2 failed, www.example.org"
     )
