@@ -69,7 +69,7 @@ def test_semi_global_alignment_ignores_stray_words_before_the_passage() -> None:
 
 
 def test_word_diff_shows_both_sides() -> None:
-    assert word_diff("a $35m deal", "a $53m deal") == "a $ [-35m-] {+53m+} deal"
+    assert word_diff("a $35m deal", "a $53m deal") == "a $[-35m-] {+53m+} deal"
 
 
 def test_a_word_one_element_ends_inside_is_one_word_and_two_elements_risk_a_boundary() -> None:

@@ -122,3 +122,35 @@ def test_markup_in_claim_files_stays_text(run: Run, site: str) -> None:
         "\\<img src=x onerror=\"document.body.dataset.pwned='img'\"\\>”"
     ) in row
     assert "<br>_note: \\*not\\* a link: \\[x\\](javascript:alert(1)) 100% sure, line one_" in row
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ours", "theirs"),
+    [
+        ("markdown", "合同金额约~~5800~~万美元", "合同金额约**5300**万美元"),
+        ("html", "合同金额约<del>5800</del>万美元", "合同金额约<ins>5300</ins>万美元"),
+    ],
+)
+def test_a_changed_number_is_marked_where_it_stands_no_space_added(
+    claims_file,  # type: ignore[no-untyped-def]
+    fmt: str,
+    ours: str,
+    theirs: str,
+) -> None:
+    """Chinese has no spaces between words, and '17, ~~2024~~' is not '17,~~2024~~': the
+    struck and the bold words sit where they stand in the text, with its own spacing."""
+    path = claims_file(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        "      - url: http://fixtures.test/zh.html\n"
+        "        quote: 海康威视中标皮山县“皮山社会面防控体系PPP”项目，合同金额约5800万美元\n"
+        "      - url: http://fixtures.test/article.html\n"
+        "        quote: Hikvision Hired Attorney Admits Its Police Contracts Target Uyghurs"
+        " Published on Apr 17, 2024\n"
+    )
+    run = run_cli("verify", *FAST, "--format", fmt, str(path))
+    assert run.code == 1
+    assert f"{ours}”" in run.stdout and f"{theirs}”" in run.stdout
+    struck, bold = (
+        ("~~2024~~", "**2023**") if fmt == "markdown" else ("<del>2024</del>", "<ins>2023</ins>")
+    )
+    assert f"Apr 17, {struck}”" in run.stdout and f"Apr 17, {bold}”" in run.stdout

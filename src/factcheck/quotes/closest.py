@@ -108,17 +108,19 @@ def semi_global(quote: list[str], page: list[str]) -> tuple[int, int]:
 
 def word_diff(quote: str, passage: str) -> str:
     """The quote's words changed into the passage's: `[-removed-] {+added+}`, in the
-    original spelling of each side."""
+    original spelling of each side. A change is spaced from the words before it as its own
+    first word is ('4.[-5-] {+6+}', '国家[-全-]'); the one space between a removal and the
+    addition that replaces it only separates the two marks."""
     a, b = _tokens(quote), _tokens(passage)
     out = ""
     for op in Levenshtein.opcodes([t[1] for t in a], [t[1] for t in b]):
         old, new = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
         if op.tag == "equal":
-            piece, spaced = _join(new), new[0][2]
+            piece = _join(new)
         else:
             marks = [f"[-{_join(old)}-]"] if old else []
             piece = " ".join(marks + ([f"{{+{_join(new)}+}}"] if new else []))
-            spaced = True
+        spaced = (old or new)[0][2]
         out += (" " if out and spaced else "") + piece
     return out
 

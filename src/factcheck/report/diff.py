@@ -22,13 +22,16 @@ class DiffPart:
 def diff_parts(diff: str) -> list[DiffPart]:
     """The parts of a word diff in order; `removed` words are the quote's, `added` the page's.
 
-    Text outside the markers is shared by both sides, spaces kept as written.
+    Text outside the markers is shared by both sides, spaces kept as written; the space
+    between a removal and the addition right after it only separates the marks.
     """
     parts: list[DiffPart] = []
     at = 0
     for change in _CHANGE.finditer(diff):
-        if change.start() > at:
-            parts.append(DiffPart("same", diff[at : change.start()]))
+        between = diff[at : change.start()]
+        separator = between.isspace() and bool(parts) and parts[-1].kind == "removed"
+        if between and not separator:
+            parts.append(DiffPart("same", between))
         removed, added = change.group(1), change.group(2)
         parts.append(
             DiffPart("removed", removed) if removed is not None else DiffPart("added", added)
