@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.conftest import run_cli
 from tests.fetch.test_fetch import hits
+from tests.test_schemas import errors
 
 CLAIMS = """claims:
   - id: fast
@@ -23,6 +24,11 @@ CLAIMS = """claims:
     claim: the slow page is there
     citations:
       - url: http://fixtures.test/slow?seconds=60&t=interrupt
+  - id: mixed
+    claim: a dead link and a slow page
+    citations:
+      - url: http://fixtures.test/status/404?t=interrupt
+      - url: http://fixtures.test/slow?seconds=60&t=interrupt-2
 """
 
 
@@ -66,7 +72,16 @@ def test_ctrl_c_stops_promptly_prints_what_finished_and_exits_130(
     assert process.returncode == 130, stderr
     report = json.loads(stdout)
     statuses = {c["id"]: [x["status"] for x in c["citations"]] for c in report["claims"]}
-    assert statuses == {"fast": ["ok"], "slow": ["not_checked"]}
+    assert statuses == {
+        "fast": ["ok"],
+        "slow": ["not_checked"],
+        "mixed": ["broken", "not_checked"],
+    }
+    # an unfinished check says nothing either way; a failure already seen still counts
+    verdicts = {c["id"]: c["verdict"] for c in report["claims"]}
+    assert verdicts == {"fast": "verified", "slow": "not_checked", "mixed": "failed"}
+    assert report["summary"]["verdicts"] == {"verified": 1, "not_checked": 1, "failed": 1}
+    assert errors("report", report) == []  # the partial report is a valid report
     assert "Traceback" not in stderr
 
 

@@ -78,7 +78,8 @@ class QuoteStatus(StrEnum):
 class Verdict(StrEnum):
     VERIFIED = "verified"  # every citation ok or archived
     FAILED = "failed"  # some citation broken, quote_missing, quote_altered or error
-    UNVERIFIABLE = "unverifiable"  # otherwise: only blocked (or unchecked) sources
+    UNVERIFIABLE = "unverifiable"  # otherwise: only blocked (or excluded) sources
+    NOT_CHECKED = "not_checked"  # interrupted before a citation was checked, none failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,8 @@ def _verdict(citations: tuple[CitationResult, ...]) -> Verdict:
         return Verdict.UNVERIFIABLE
     if any(s.fails() and s is not CitationStatus.NOT_CHECKED for s in statuses):
         return Verdict.FAILED
+    if CitationStatus.NOT_CHECKED in statuses:  # an unfinished check says nothing either way
+        return Verdict.NOT_CHECKED
     if all(s in (CitationStatus.OK, CitationStatus.ARCHIVED) for s in statuses):
         return Verdict.VERIFIED
     return Verdict.UNVERIFIABLE

@@ -24,7 +24,7 @@ th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left;
 td { overflow-wrap: anywhere; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-ok, .status-archived, .verdict-verified { color: var(--ok); }
-.status-blocked, .status-not_checked, .status-excluded,
+.status-blocked, .status-not_checked, .status-excluded, .verdict-not_checked,
 .verdict-unverifiable { color: var(--warn); }
 .status-broken, .status-error, .status-quote_altered, .status-quote_missing,
 .verdict-failed { color: var(--bad); }

@@ -33,7 +33,12 @@ ICONS = {
     CitationStatus.NOT_CHECKED: "⏸️",
     CitationStatus.EXCLUDED: "⏭️",
 }
-VERDICT_ICONS = {Verdict.VERIFIED: "✅", Verdict.FAILED: "❌", Verdict.UNVERIFIABLE: "⚠️"}
+VERDICT_ICONS = {
+    Verdict.VERIFIED: "✅",
+    Verdict.FAILED: "❌",
+    Verdict.UNVERIFIABLE: "⚠️",
+    Verdict.NOT_CHECKED: "⏸️",
+}
 QUOTE_WIDTH = 160
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#&])")
 _SPACE = re.compile(r"\s+")

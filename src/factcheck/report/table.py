@@ -38,7 +38,12 @@ STATUS_COLOURS: dict[CitationStatus, str] = {
     CitationStatus.NOT_CHECKED: "bright_black",
     CitationStatus.EXCLUDED: "bright_black",
 }
-VERDICT_COLOURS = {Verdict.VERIFIED: "green", Verdict.FAILED: "red", Verdict.UNVERIFIABLE: "yellow"}
+VERDICT_COLOURS = {
+    Verdict.VERIFIED: "green",
+    Verdict.FAILED: "red",
+    Verdict.UNVERIFIABLE: "yellow",
+    Verdict.NOT_CHECKED: "bright_black",
+}
 
 
 def render(report: Report, *, colour: bool = False, width: int = WIDTH) -> str:
