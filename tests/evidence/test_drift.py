@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import run_cli
+from tests.conftest import Run, run_cli
 from tests.snapshot_site import write_claims, write_site
 
 QUOTE = "approved the budget on Tuesday"
@@ -57,15 +58,12 @@ def test_dropped_quote_is_drift_with_both_dates_and_the_stored_copy(
     assert citation["reason"].startswith(f"quote found 2026-10-02, missing since {_today()}; ")
     assert citation["suggestion"] == (
         f"the stored copy of 2026-10-02 has the quote: factcheck snapshots export --url {url} "
-        "--warc FILE; or add an archive_url"
+        f"--warc FILE --store {store}; or add an archive_url"
     )
 
-    # the offered copy really has the words
+    # the offered command, run as printed from the same folder, exports the copy with the words
     out = tmp_path / "evidence.warc.gz"
-    assert (
-        run_cli("snapshots", "export", "--url", url, "--warc", str(out), "--store", str(store)).code
-        == 0
-    )
+    assert run_printed_fix(citation["suggestion"], out, cwd=claims.parent).code == 0
     with open(out, "rb") as fh:
         bodies = [
             r.content_stream().read() for r in ArchiveIterator(fh) if r.rec_type == "response"
@@ -73,6 +71,30 @@ def test_dropped_quote_is_drift_with_both_dates_and_the_stored_copy(
     assert len(bodies) == 2
     assert b"approved the budget on Tuesday" in bodies[0]
     assert b"approved the budget" not in bodies[1]
+
+
+def run_printed_fix(suggestion: str, out: Path, cwd: Path) -> Run:
+    """The `factcheck ...` command of a suggestion, run as printed with FILE set to `out`."""
+    command = shlex.split(suggestion.split(": ", 1)[1].split(";")[0])
+    assert command[:3] == ["factcheck", "snapshots", "export"]
+    return run_cli(*[str(out) if arg == "FILE" else arg for arg in command[1:]], cwd=cwd)
+
+
+def test_the_printed_fix_needs_no_store_option_when_the_project_finds_the_store(
+    tmp_path: Path, pages: Path, live: str
+) -> None:
+    url = f"{live}/article.html?q=1&r=2"  # '&' would end a shell command: the URL is quoted
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    claims = write_claims(project / "claims.yaml", [(url, [QUOTE])])
+    _first_run_on(EARLIER, claims, project / ".factcheck")
+    (pages / "article.html").write_text("<html><body><p>Postponed.</p></body></html>")
+    run = run_cli("verify", str(claims), "--allow-private", "--format", "json", cwd=project)
+    suggestion = run.json()["claims"][0]["citations"][0]["suggestion"]
+    assert f"export --url '{url}' --warc FILE;" in suggestion
+    out = tmp_path / "evidence.warc.gz"
+    assert run_printed_fix(suggestion, out, cwd=project).code == 0
+    assert out.stat().st_size > 0
 
 
 def test_drift_keeps_its_first_missing_date_on_later_runs(

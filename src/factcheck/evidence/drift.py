@@ -8,9 +8,12 @@ A page whose body changed while every quote is still found stays `ok`, with a no
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
+from factcheck.claims.project import find_store
 from factcheck.evidence.store import QuoteCheck, Snapshot, SnapshotStore
 from factcheck.models import CitationResult, CitationStatus, QuoteResult, QuoteStatus
 
@@ -47,7 +50,7 @@ def _drifted(
         reason = f"quote found {found}, {_WORD[quote.status]} since {since}; {result.reason}"
         suggestion = (
             f"the stored copy of {stored.date} has the quote: "
-            f"factcheck snapshots export --url {url} --warc FILE; "
+            f"{export_command(store.root, url)}; "
             "or add an archive_url"
         )
         return replace(result, reason=reason, suggestion=suggestion)
@@ -88,3 +91,13 @@ def _changed_page(
 
 
 __all__ = ["compare", "last_found"]
+
+
+def export_command(store: Path, url: str) -> str:
+    """The command that exports `url`'s stored copies, run from the working folder: with
+    `--store` when the project's rule would not find `store` from there (a run given
+    `--store` elsewhere, or one with `store =` in its configuration file)."""
+    command = f"factcheck snapshots export --url {shlex.quote(url)} --warc FILE"
+    if find_store().absolute().resolve() == store.absolute().resolve():
+        return command
+    return f"{command} --store {shlex.quote(str(store))}"
