@@ -109,7 +109,8 @@ def test_a_timeout_after_retries_says_what_was_tried(claims_file: Any, site: str
         r"timed out after 2 attempts over (\d\.\d) s \(ReadTimeout\)", citation(run)["reason"]
     )
     assert found, citation(run)["reason"]
-    assert 2.0 <= float(found[1]) <= elapsed  # two 1 s timeouts and the backoff between
+    # two 1 s timeouts and the backoff between; the figure is rounded to 0.1 s
+    assert 2.0 <= float(found[1]) <= elapsed + 0.05
     assert hits(site)["/slow?seconds=30&t=tried"] == 2
 
 
