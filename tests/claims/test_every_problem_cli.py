@@ -125,6 +125,31 @@ def test_a_folder_reads_only_claim_files(tmp_path: Path) -> None:
     assert named.stderr.startswith("action.yml:1: unknown key 'name' in claim file")
 
 
+def test_no_claim_file_in_a_folder_is_skipped_in_silence(tmp_path: Path) -> None:
+    """A byte-order mark and a flow-style top level are claim files; a file that looks like
+    one but has no top-level `claims:` is skipped with a warning that names it, since its
+    citations would otherwise go unchecked while the run passes."""
+    repo = tmp_path / "repo"
+    (repo / "claims").mkdir(parents=True)
+    (repo / "claims" / "bom.yaml").write_bytes(
+        b"\xef\xbb\xbf" + GOOD.format(id="bom", url="https://example.org/").encode()
+    )
+    write(
+        repo / "claims" / "flow.yaml",
+        "# written by a script\n---\n"
+        "{claims: [{id: flow, claim: x, citations: [{url: 'https://example.org/'}]}]}\n",
+    )
+    write(repo / "claims" / "typo.yaml", GOOD.format(id="t", url="https://example.org/").title())
+    write(repo / "claims" / "other.yaml", "settings:\n  depth: 2\n")
+    run = run_cli("lint", "claims", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "warning: skipped claims/typo.yaml: no top-level 'claims:' key, though it looks like a "
+        "claim file ('Claims:'); name it on the command line to read it as one",
+        "2 files, 2 claims, 2 citations: valid",
+    ]
+
+
 def test_a_url_instead_of_a_file_points_to_check(tmp_path: Path) -> None:
     run = run_cli("verify", "http://host.example/page", cwd=tmp_path)
     assert run.code == 2

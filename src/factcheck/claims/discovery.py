@@ -1,10 +1,13 @@
 """Which files are claim files: the paths named on the command line, expanded.
 
 A file named on the command line is always read as a claim file. In a folder, a YAML file
-(`*.yaml`, `*.yml`) is a claim file when its top level has a `claims:` key; the others
-(`action.yml`, `.pre-commit-hooks.yaml`, CI workflows) are skipped with the reason, which
-`--verbose` shows. Hidden folders (`.git`, `.github`, `.factcheck`) and the configuration's
-`exclude_paths` globs are skipped too.
+(`*.yaml`, `*.yml`) is a claim file when its top level has a `claims:` key (block or flow
+style, after a byte-order mark if any); the others (`action.yml`, `.pre-commit-hooks.yaml`,
+CI workflows) are skipped with the reason, which `--verbose` shows. A skipped file that looks
+like claims all the same (a `citations:` or `quote:` key) is named with a warning even
+without `--verbose`: a claim file skipped in silence would leave its citations unchecked
+while CI stays green. Hidden folders (`.git`, `.github`, `.factcheck`) and the
+configuration's `exclude_paths` globs are skipped too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from factcheck.errors import ClaimFileError
 CLAIM_SUFFIXES = (".yaml", ".yml")
 # a top-level `claims:` key, as block YAML writes it (column 0, maybe quoted); read from the
 # first 64 KiB, so a folder of big unrelated YAML files costs little
-_CLAIMS_KEY = re.compile(rb"""^["']?claims["']?[ \t]*:""", re.MULTILINE)
+_CLAIMS_KEY = re.compile(rb"""^(?:\xef\xbb\xbf)?["']?claims["']?[ \t]*:""", re.MULTILINE)
+# a flow-style top level, `{claims: [...]}`, after comments, directives and `---`
+_FLOW_TOP = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#.*|---.*|%.*)?\r?\n)*[ \t]*\{")
+_ANY_CLAIMS_KEY = re.compile(rb"""["']?\bclaims["']?[ \t]*:""")
+_CLAIM_LIKE = re.compile(
+    rb"""^[ \t-]*["']?(claims|citations|quote|quotes)["']?[ \t]*:""", re.MULTILINE | re.IGNORECASE
+)
+LOOKS_LIKE_CLAIMS = "though it looks like a claim file"
 _URL = re.compile(r"^(https?):/+(.*)$", re.IGNORECASE)
 STDIN = "-"
 
@@ -88,9 +98,15 @@ def _skip_reason(path: Path, folder: Path, patterns: tuple[str, ...]) -> str | N
             head = fh.read(65536)
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
-    if not _CLAIMS_KEY.search(head):
-        return "no top-level 'claims:' key (not a claim file)"
-    return None
+    if _CLAIMS_KEY.search(head) or (_FLOW_TOP.match(head) and _ANY_CLAIMS_KEY.search(head)):
+        return None
+    like = _CLAIM_LIKE.search(head)
+    if like:
+        return (
+            f"no top-level 'claims:' key, {LOOKS_LIKE_CLAIMS} ('{like[1].decode()}:'); "
+            "name it on the command line to read it as one"
+        )
+    return "no top-level 'claims:' key (not a claim file)"
 
 
 def excluded_by(path: Path, folder: Path, patterns: Iterable[str]) -> str | None:

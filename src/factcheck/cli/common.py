@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 
 from factcheck.claims.config import Config
+from factcheck.claims.discovery import LOOKS_LIKE_CLAIMS
 from factcheck.errors import ClaimFileError, ConfigError, FactcheckError
 from factcheck.exitcodes import ExitStatus
 from factcheck.models import ClaimFile, Report, RunError, VerifyOptions
@@ -102,8 +103,7 @@ def load_input(
     limit = max_claims_bytes or config.max_claims_bytes or MAX_CLAIMS_BYTES
     stdin = read_stdin(limit) if STDIN in paths else None
     loaded = load_all(paths or ("claims",), config.exclude_paths, stdin, limit)
-    if verbose:
-        tell_files(loaded.read, loaded.skipped)
+    tell_files(loaded.read, loaded.skipped, verbose)
     errors.extend(loaded.errors)
     if errors:
         refuse_input(sorted(errors, key=ClaimFileError.sort_key))
@@ -121,12 +121,16 @@ def read_stdin(limit: int) -> bytes:
     return sys.stdin.buffer.read(limit + 1)
 
 
-def tell_files(read: list[str], skipped: list[tuple[Path, str]]) -> None:
-    """--verbose: which files were read as claim files, which were skipped and why."""
-    for name in read:
+def tell_files(read: list[str], skipped: list[tuple[Path, str]], verbose: bool) -> None:
+    """--verbose: which files were read as claim files, which were skipped and why. Without
+    it, only a warning for each skipped file that looks like a claim file."""
+    for name in read if verbose else ():
         click.echo(f"read {safe_line(name)}", err=True)
     for path, reason in skipped:
-        click.echo(f"skipped {safe_line(str(path))}: {reason}", err=True)
+        if verbose:
+            click.echo(f"skipped {safe_line(str(path))}: {reason}", err=True)
+        elif LOOKS_LIKE_CLAIMS in reason:
+            click.echo(f"warning: skipped {safe_line(str(path))}: {reason}", err=True)
 
 
 def refuse_input(errors: list[ClaimFileError]) -> NoReturn:
