@@ -170,6 +170,8 @@ class Report:
     elapsed_seconds: float | None = None
     strict: bool = False  # the run's --strict: blocked citations fail too
     errors: tuple[RunError, ...] = ()  # why nothing was checked (exit 2 or 3)
+    changed_since: str | None = None  # --changed-since REF: only claims changed since REF
+    unchanged: int = 0  # claims left out by --changed-since, never fetched
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the finished task (and so its result) when

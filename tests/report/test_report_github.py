@@ -97,9 +97,11 @@ def test_action_runs_verify_with_the_github_format() -> None:
     assert action["runs"]["using"] == "composite"
     last = action["runs"]["steps"][-1]["run"]
     assert (
-        'factcheck verify --format github "${strict[@]}" $FACTCHECK_ARGS $FACTCHECK_PATHS' in last
+        'factcheck verify --format github "${strict[@]}" "${since[@]}" $FACTCHECK_ARGS '
+        "$FACTCHECK_PATHS" in last
     )
-    assert set(action["inputs"]) == {"paths", "strict", "args", "python-version"}
+    inputs = {"paths", "strict", "changed-since", "args", "python-version"}
+    assert set(action["inputs"]) == inputs
 
 
 def test_pre_commit_hook_runs_lint_on_claim_files(tmp_path: Path, site: str) -> None:

@@ -37,7 +37,7 @@ from factcheck.cli.common import (
     usable_store,
 )
 from factcheck.exitcodes import ExitStatus
-from factcheck.models import RENDER_MODES, VerifyOptions
+from factcheck.models import RENDER_MODES, ClaimFile, VerifyOptions
 from factcheck.report import Format
 
 
@@ -63,6 +63,19 @@ def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
         problem = pattern_problem(pattern)
         if problem:
             raise click.BadParameter(problem)
+    return value
+
+
+def revision(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--changed-since's REF; a usage error (exit 2) for one git would read as an option."""
+    if value is None:
+        return None
+    from factcheck.claims.gitdiff import GitError, refuse_option_like
+
+    try:
+        refuse_option_like(value)
+    except GitError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--changed-since: ")) from None
     return value
 
 
@@ -209,6 +222,14 @@ def patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     callback=patterns,
     help="Check URLs matching REGEX even when an --exclude matches them; repeatable.",
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    callback=revision,
+    help="Check only the claims whose lines differ from git REF (since HEAD's history left "
+    "it; uncommitted edits count; every claim of a file new since then), e.g. for a pull "
+    "request: the base branch's commit.",
+)
 @VERBOSE_OPTION
 @QUIET_OPTION
 @COLOR_OPTION
@@ -239,6 +260,7 @@ def verify(
     accept: frozenset[int] | None,
     exclude: tuple[str, ...],
     include: tuple[str, ...],
+    changed_since: str | None,
     verbose: bool,
     quiet: bool,
     color: str,
@@ -254,11 +276,18 @@ def verify(
     import factcheck.claims.files  # noqa: F401 - before the thread imports: see _importing
 
     report_problems_to(Format(fmt), output)
+    if changed_since is not None and "-" in paths:
+        fail(
+            "factcheck: --changed-since cannot be used with '-': claims read from standard "
+            "input have no git history",
+            ExitStatus.INVALID_INPUT,
+        )
     # With --max-age, a run may fetch nothing at all: aiohttp is imported only if needed.
     with importing("aiohttp") if max_age is None else nullcontext():
         files, config = load_input(
             paths, network.pop("config_path"), verbose, network.pop("max_claims_bytes")
         )
+    files, unchanged = only_changed(files, changed_since)
     from factcheck.verify import default_workers
 
     check_output(output)
@@ -287,10 +316,27 @@ def verify(
     refuse_unrenderable(options)
     display = display_settings(config, color, quiet)
     report = run_verify(files, options, display.quiet)
+    if changed_since is not None:
+        report = replace(report, changed_since=changed_since, unchanged=unchanged)
     if report.interrupted:  # a second Ctrl-C must not lose the partial report
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     emit(report, Format(fmt), output, display)
     sys.exit(int(exit_status(report, options.strict)))
+
+
+def only_changed(files: list[ClaimFile], ref: str | None) -> tuple[list[ClaimFile], int]:
+    """`files` cut down to the claims changed since git `ref` (every claim when `ref` is
+    None), and how many were left out; exit 2 with one line when git cannot tell."""
+    if ref is None:
+        return files, 0
+    from factcheck.claims.changes import changed_claims
+    from factcheck.claims.gitdiff import GitError
+
+    try:
+        changed = changed_claims(files, ref)
+    except GitError as exc:
+        fail(f"factcheck: {exc}", ExitStatus.INVALID_INPUT)
+    return changed.files, changed.unchanged
 
 
 def _duration(value: str | None) -> float | None:

@@ -72,10 +72,14 @@ def status_label(status: CitationStatus) -> str:
 def summary_line(report: Report) -> str:
     """'12 claims, 19 citations: 15 ok, 1 archived, 1 blocked, 1 broken, 1 quote altered'.
 
-    Statuses with no citation are left out; an interrupted run says so at the end.
+    Statuses with no citation are left out; an interrupted run says so at the end, and a
+    --changed-since run how many claims it left out as unchanged.
     """
     if report.errors:
         return f"{_plural(len(report.errors), 'problem')}: nothing checked"
+    if report.changed_since is not None and not report.claims:
+        since, unchanged = safe_line(report.changed_since), _plural(report.unchanged, "claim")
+        return f"no claim changed since {since}: {unchanged} unchanged, none checked"
     counts = report.counts()
     parts = [
         f"{counts[status]} {status_label(status)}" for status in SUMMARY_ORDER if counts[status]
@@ -84,7 +88,15 @@ def summary_line(report: Report) -> str:
     head = f"{_plural(len(report.claims), 'claim')}, {_plural(total, 'citation')}"
     tail = f": {', '.join(parts)}" if parts else ""
     note = " (interrupted)" if report.interrupted else ""
-    return f"{head}{tail}{note}"
+    return f"{head}{tail}{note}{_unchanged_note(report)}"
+
+
+def _unchanged_note(report: Report) -> str:
+    """'; 12 claims unchanged since origin/main, not checked' after a --changed-since run."""
+    if report.changed_since is None:
+        return ""
+    since = safe_line(report.changed_since)
+    return f"; {_plural(report.unchanged, 'claim')} unchanged since {since}, not checked"
 
 
 def problem_lines(report: Report) -> list[str]:

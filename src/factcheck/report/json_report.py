@@ -53,7 +53,15 @@ def _summary(report: Report) -> dict[str, Any]:
         "statuses": {status.value: n for status, n in counts.items()},
         "verdicts": _verdicts(report),
         "interrupted": report.interrupted,
+        **_unchanged(report),
     }
+
+
+def _unchanged(report: Report) -> dict[str, Any]:
+    """--changed-since: the revision, and how many claims were left out as unchanged."""
+    if report.changed_since is None:
+        return {}
+    return {"unchanged": {"since": report.changed_since, "claims": report.unchanged}}
 
 
 def _verdicts(report: Report) -> dict[str, int]:
