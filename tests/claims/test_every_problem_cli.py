@@ -168,3 +168,17 @@ def test_a_claim_file_on_stdin(tmp_path: Path, site: str) -> None:
     run = run_cli("verify", "--allow-private", "--format", "json", "-", stdin=text, cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert run.json()["claims"][0]["file"] == "<stdin>"
+
+
+@pytest.mark.parametrize("command", ["lint", "verify"])
+def test_no_path_and_no_claims_folder_says_what_was_looked_for(
+    tmp_path: Path, command: str
+) -> None:
+    run = run_cli(command, cwd=tmp_path)
+    assert run.code == 2
+    assert run.stderr == (
+        "claims: no such file or folder: with no path named, the claims/ folder of the working "
+        "folder is read; name claim files or folders on the command line\n"
+    )
+    named = run_cli(command, "claims", cwd=tmp_path)  # named: the plain message
+    assert named.stderr == "claims: no such file or folder\n"

@@ -25,6 +25,7 @@ from factcheck.report import Format
 from factcheck.text import safe_block, safe_line
 
 REPORT_TARGET = "factcheck.report"  # click context meta: where a refusal writes its report
+DEFAULT_PATH = "claims"  # what verify and lint read when no path is named
 
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
@@ -102,12 +103,24 @@ def load_input(
         )
     limit = max_claims_bytes or config.max_claims_bytes or MAX_CLAIMS_BYTES
     stdin = read_stdin(limit) if STDIN in paths else None
-    loaded = load_all(paths or ("claims",), config.exclude_paths, stdin, limit)
+    loaded = load_all(paths or (DEFAULT_PATH,), config.exclude_paths, stdin, limit)
     tell_files(loaded.read, loaded.skipped, verbose)
-    errors.extend(loaded.errors)
+    errors.extend(loaded.errors if paths else [_default_missing(e) for e in loaded.errors])
     if errors:
         refuse_input(sorted(errors, key=ClaimFileError.sort_key))
     return loaded.files, config
+
+
+def _default_missing(error: ClaimFileError) -> ClaimFileError:
+    """The error of a missing default folder says that no path was named."""
+    if error.path != DEFAULT_PATH or error.line is not None:
+        return error
+    return ClaimFileError(
+        DEFAULT_PATH,
+        None,
+        f"{error.message}: with no path named, the claims/ folder of the working folder is "
+        "read; name claim files or folders on the command line",
+    )
 
 
 def load_files(paths: tuple[str, ...]) -> list[ClaimFile]:
