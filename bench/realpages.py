@@ -104,7 +104,7 @@ def render_all(urls: list[str], chromium: str, user_data: Path) -> dict[str, str
 def _inner_text(browser: Any, url: str) -> str:
     """One page's innerText; every request but the page itself is refused."""
     page = browser.new_page()
-    page.route("**/*", lambda route: _only(route, url))
+    page.route("**/*", lambda route: only_the_page(route, url))
     try:
         page.goto(url, wait_until="load", timeout=20_000)
         page.wait_for_timeout(300)
@@ -116,7 +116,8 @@ def _inner_text(browser: Any, url: str) -> str:
         page.close()
 
 
-def _only(route: Any, url: str) -> None:
+def only_the_page(route: Any, url: str) -> None:
+    """Let the page itself through, refuse every other request (no network)."""
     if route.request.url.split("#")[0] == url:
         route.continue_()
     else:

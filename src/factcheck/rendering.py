@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from factcheck.evidence.renders import StoredRender, keep_render, latest_render, stored_text
+from factcheck.evidence.renders import StoredRender, keep_render, latest_render, stored_texts
 from factcheck.evidence.snapshots import Evidence
 from factcheck.fetch.client import Fetcher, FetchResult
 from factcheck.models import Citation, CitationResult, VerifyOptions
@@ -78,7 +78,7 @@ class Renders:
         kept = latest_render(store, url) if store and self.options.render != "never" else None
         if store is None or kept is None:
             return checks, None, [None] * len(checks)
-        page = _from_store(kept, stored_text(store, kept), _quotes(citations), self.options)
+        page = _from_store(kept, *stored_texts(store, kept), _quotes(citations), self.options)
         joined, notes = _joined(citations, checks, page)
         return joined, str(store.root / kept.screenshot), notes
 
@@ -95,10 +95,11 @@ def _joined(
 
 
 def _from_store(
-    kept: StoredRender, text: str, quotes: tuple[str, ...], options: VerifyOptions
+    kept: StoredRender, text: str, hidden: str, quotes: tuple[str, ...], options: VerifyOptions
 ) -> RenderedPage:
-    """A stored render as a RenderedPage: its text matched again (no DOM, no picture)."""
-    loaded = LoadedPage(kept.final_url or kept.url, kept.http_status, text, "", kept.settled)
+    """A stored render as a RenderedPage: its texts matched again (no DOM, no picture)."""
+    final_url = kept.final_url or kept.url
+    loaded = LoadedPage(final_url, kept.http_status, text, "", kept.settled, hidden=hidden)
     return RenderedPage(
         kept.url, loaded, match_rendered(loaded, quotes), b"", 0, options.render_timeout
     )

@@ -3,12 +3,14 @@ the answer it was rendered from.
 
 Each render adds three records to the run's `warc/factcheck-<run>-rendered.warc.gz`: the
 DOM as serialized by the browser (a `resource` record, text/html), the text that was
-checked (a `conversion` record, text/plain, `WARC-Refers-To` the DOM's record) and the
-screenshot (a `resource` record, image/png). The DOM and the screenshot are tied to the
-original answer's `response` record by `WARC-Concurrent-To` (when the answer had a body to
-keep; a challenge page has none). The index's `renders` table points at the three records,
-and the screenshot is also written as `screenshots/<run>-<n>.png`, the file the reports
-link. An offline run re-checks the stored text (`stored_text`).
+checked (a `conversion` record, text/plain, `WARC-Refers-To` the DOM's record; a second one,
+`Factcheck-Text: hidden`, holds the text of the elements the browser did not render, when
+there is any) and the screenshot (a `resource` record, image/png). The DOM and the
+screenshot are tied to the original answer's `response` record by `WARC-Concurrent-To`
+(when the answer had a body to keep; a challenge page has none). The index's `renders`
+table points at the records, and the screenshot is also written as
+`screenshots/<run>-<n>.png`, the file the reports link. An offline run re-checks the stored
+texts (`stored_texts`).
 
 Renders are rare and slow (a second or more each), so they are written on the caller's
 thread, in a file of their own: the store's writer thread never shares a file with them.
@@ -28,6 +30,7 @@ from factcheck.evidence.store import Snapshot, SnapshotStore, utc_now
 from factcheck.render.rendered import RenderedPage
 from factcheck.text import redact
 
+HIDDEN_FIELD = "Factcheck-Text"  # WARC field of the conversion record of the unrendered text
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS renders (
     id INTEGER PRIMARY KEY,
@@ -76,7 +79,10 @@ def keep_render(
     response_id = _response_id(store, indexed) if indexed is not None else None
     url = redact(url)
     warc_file = store.warc_name().replace(".warc.gz", "-rendered.warc.gz")
-    offsets = _append(store.root / warc_file, _records(url, page, response_id))
+    records = _records(url, page, response_id)
+    offsets = _append(store.root / warc_file, records)
+    if len(records) > 3:  # the hidden text's record sits inside the text's span
+        offsets = [offsets[0], offsets[1], *offsets[3:]]
     name = f"screenshots/{store.run_id}-{uuid.uuid4().hex[:8]}.png"
     (store.root / "screenshots").mkdir(exist_ok=True)
     (store.root / name).write_bytes(page.screenshot)
@@ -119,17 +125,22 @@ def latest_render(store: SnapshotStore, url: str) -> StoredRender | None:
     return found[-1] if found else None
 
 
-def stored_text(store: SnapshotStore, kept: StoredRender) -> str:
-    """The rendered text that was checked, read back from its conversion record."""
+def stored_texts(store: SnapshotStore, kept: StoredRender) -> tuple[str, str]:
+    """(the rendered text that was checked, the text of what the browser did not render),
+    read back from their conversion records ('' for a render kept without the second)."""
     from warcio.archiveiterator import ArchiveIterator
 
     with open(store.root / kept.warc_file, "rb") as fh:
         fh.seek(kept.text_offset)
         chunk = fh.read(kept.shot_offset - kept.text_offset)
+    texts: dict[str, str] = {}
     for record in ArchiveIterator(io.BytesIO(chunk)):
         if record.rec_type == "conversion":
-            return bytes(record.content_stream().read()).decode("utf-8")
-    raise ValueError(f"{kept.warc_file}@{kept.text_offset}: no conversion record")
+            kind = record.rec_headers.get_header(HIDDEN_FIELD) or "shown"
+            texts[kind] = bytes(record.content_stream().read()).decode("utf-8")
+    if "shown" not in texts:
+        raise ValueError(f"{kept.warc_file}@{kept.text_offset}: no conversion record")
+    return texts["shown"], texts.get("hidden", "")
 
 
 class _index:
@@ -162,8 +173,8 @@ def _response_id(store: SnapshotStore, snapshot: Snapshot) -> str | None:
 
 
 def _records(url: str, page: RenderedPage, response_id: str | None) -> list[bytes]:
-    """The DOM (resource), its text (conversion) and the screenshot (resource), each a
-    gzip member."""
+    """The DOM (resource), its text (conversion), the text of what was not rendered
+    (conversion, when there is any) and the screenshot (resource), each a gzip member."""
     tied = {"WARC-Concurrent-To": response_id} if response_id else {}
     dom_id = f"<urn:uuid:{uuid.uuid4()}>"
     html, png = "text/html; charset=utf-8", "image/png"
@@ -177,8 +188,17 @@ def _records(url: str, page: RenderedPage, response_id: str | None) -> list[byte
             f"<urn:uuid:{uuid.uuid4()}>",
             {"WARC-Refers-To": dom_id},
         ),  # fmt: skip
+        *_hidden_record(url, page.loaded.hidden, dom_id),
         _member("resource", url, png, page.screenshot, f"<urn:uuid:{uuid.uuid4()}>", tied),
     ]
+
+
+def _hidden_record(url: str, hidden: str, dom_id: str) -> list[bytes]:
+    if not hidden:
+        return []
+    extra = {"WARC-Refers-To": dom_id, HIDDEN_FIELD: "hidden"}
+    plain, record_id = "text/plain; charset=utf-8", f"<urn:uuid:{uuid.uuid4()}>"
+    return [_member("conversion", url, plain, hidden.encode("utf-8"), record_id, extra)]
 
 
 def _member(
@@ -201,8 +221,8 @@ def _member(
     return gzip.compress(record, compresslevel=6)
 
 
-def _append(path: Path, members: list[bytes]) -> tuple[int, int, int, int]:
-    """Append the gzip `members` to the WARC file; (offset of each, end offset)."""
+def _append(path: Path, members: list[bytes]) -> list[int]:
+    """Append the gzip `members` to the WARC file; [offset of each, end offset]."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "ab") as fh:
         start = fh.tell()
@@ -212,4 +232,4 @@ def _append(path: Path, members: list[bytes]) -> tuple[int, int, int, int]:
     with open(path, "ab") as fh:
         fh.write(b"".join(members))
         fh.flush()
-    return offsets[0], offsets[1], offsets[2], offsets[3]
+    return offsets

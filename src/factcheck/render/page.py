@@ -20,6 +20,32 @@ if TYPE_CHECKING:
 SETTLE_SECONDS = 0.5  # quiet time after the network went idle, for scripts still building
 CHALLENGE_WAIT = 5.0  # seconds a quiet challenge page gets to navigate on before giving up
 READ_TEXT = "document.body ? document.body.innerText : ''"
+# The elements of the body the browser does not render (display:none, visibility:hidden, a
+# closed <details>), outermost only: what innerText leaves out. Scripts and styles are not
+# text; READ_HIDDEN collects the text of the others.
+UNRENDERED = """(() => {
+  const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "LINK", "META"]);
+  const found = [];
+  const walk = (element) => {
+    for (const child of element.children) {
+      if (skip.has(child.tagName.toUpperCase())) continue;
+      if (child.checkVisibility({visibilityProperty: true})) walk(child);
+      else found.push(child);
+    }
+  };
+  if (document.body) walk(document.body);
+  return found;
+})()"""
+READ_HIDDEN = f"""(() => {{
+  const texts = [];
+  for (const element of {UNRENDERED}) {{
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("script, style, template, noscript").forEach((n) => n.remove());
+    const text = copy.textContent.trim();
+    if (text) texts.push(text);
+  }}
+  return texts.join("\\n");
+}})()"""
 CHALLENGE_WINDOW = 16 * 1024  # where a challenge page's markers sit (as fetch/outcomes.py)
 
 
@@ -30,7 +56,8 @@ class NotLoaded(Exception):
 @dataclass(frozen=True)
 class LoadedPage:
     """What the browser showed: the visible text (`innerText` of the body), the DOM as
-    serialized HTML, the address it ended at and the HTTP status of its main document."""
+    serialized HTML, the address it ended at and the HTTP status of its main document;
+    `hidden`, the text of the elements it did not render (a collapsed section)."""
 
     final_url: str
     http_status: int | None
@@ -38,6 +65,7 @@ class LoadedPage:
     dom: str
     settled: bool
     challenge: bool = False  # still a bot-challenge page when reading stopped
+    hidden: str = ""
 
 
 class _Deadline:
@@ -68,8 +96,9 @@ async def load(page: Page, url: str, seconds: float) -> LoadedPage:
         raise NotLoaded(_first_line(str(exc))) from exc
     settled = await _settle(page, deadline, navigations)
     challenge = await _challenge_showing(page)
-    text, dom = await _read(page, deadline)
-    return LoadedPage(page.url, await _status(page, response), text, dom, settled, challenge)
+    text, hidden, dom = await _read(page, deadline)
+    status = await _status(page, response)
+    return LoadedPage(page.url, status, text, dom, settled, challenge, hidden)
 
 
 def _count(navigations: list[int], main: bool) -> None:
@@ -111,20 +140,21 @@ async def _challenge_showing(page: Page) -> bool:
     return len(html) < CHALLENGE_PAGE_MAX and any(m.decode() in head for m in CHALLENGE_MARKERS)
 
 
-async def _read(page: Page, deadline: _Deadline) -> tuple[str, str]:
-    """(innerText of the body, serialized DOM); a navigation in between is waited out once."""
+async def _read(page: Page, deadline: _Deadline) -> tuple[str, str, str]:
+    """(innerText of the body, the text of its unrendered elements, serialized DOM); a
+    navigation in between is waited out once."""
     from playwright.async_api import Error
 
     for _ in range(2):
         try:
-            text = await page.evaluate(READ_TEXT)
-            return str(text), await page.content()
+            text, hidden = await page.evaluate(f"[{READ_TEXT}, {READ_HIDDEN}]")
+            return str(text), str(hidden), await page.content()
         except Error:
             try:
                 await page.wait_for_load_state("domcontentloaded", timeout=min(deadline.ms(), 2000))
             except Error:
                 pass
-    return "", ""
+    return "", "", ""
 
 
 async def _status(page: Page, first: Response | None) -> int | None:

@@ -1,5 +1,6 @@
 """A citation's page as the browser showed it: quotes matched on its visible text with the
-same matcher as a static page, the first passage found highlighted and photographed.
+check a fetched page's text goes through, the first passage found highlighted and
+photographed.
 
 The evidence is taken in this order: the DOM as the page built it, then the highlight (a
 `<mark>` around the passage, scrolled to the middle of the viewport), then the screenshot of
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from factcheck.models import QuoteResult, QuoteStatus, VerifyOptions
-from factcheck.quotes.match import match_quote, prepare_page
+from factcheck.quotes.pagecheck import check_text
 from factcheck.render.browser import CRASHED_AGAIN, MAX_RESTARTS, Browser, BrowserGone
 from factcheck.render.headers import origin_rules, send_headers
 from factcheck.render.page import LoadedPage, NotLoaded, load
@@ -147,9 +148,13 @@ def _found(result: QuoteResult) -> bool:
 
 
 def match_rendered(loaded: LoadedPage, quotes: tuple[str, ...]) -> dict[str, QuoteResult]:
-    """Each distinct quote matched on the rendered text, as a static page's would be."""
-    prepared = prepare_page(loaded.text)
-    return {q: match_quote(q, prepared, loaded.final_url) for q in dict.fromkeys(quotes)}
+    """Each distinct quote matched on the rendered text with the check a fetched page's
+    text goes through (`pagecheck.check_text`): punctuation forgiven with a note, a quote
+    only in what the browser did not render found with the hidden-text note, never over an
+    altered passage in sight."""
+    distinct = tuple(dict.fromkeys(quotes))
+    results = check_text(loaded.text, distinct, loaded.final_url, loaded.hidden)
+    return dict(zip(distinct, results, strict=True))
 
 
 async def _highlight(page: Page, passage: str) -> int:
