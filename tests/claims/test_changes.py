@@ -115,3 +115,41 @@ def test_a_claim_file_outside_the_repository_is_refused(tmp_path: Path) -> None:
     files = load_claims([inside, outside])
     with pytest.raises(GitError, match="elsewhere.yaml is outside the git repository at "):
         changed_claims(files, "HEAD", cwd=inside.parent)
+
+
+def test_one_patch_for_many_files_is_split_to_the_right_file(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    names = ["a.yaml", 'b ä "q".yaml', "c.yaml"]  # a name git would quote in a patch
+    paths = [tmp_path / name for name in names]
+    for index, path in enumerate(paths):
+        path.write_text("claims:\n" + claim(f"x{index}") + claim(f"y{index}"))
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "claims")
+    edit = [
+        (paths[0], "/y0\n", "/y0b\n"),
+        (paths[1], "/x1\n", "/x1b\n"),
+        (paths[2], "/y2\n", "/z\n"),
+    ]
+    for path, old, new in edit:
+        path.write_text(path.read_text().replace(old, new))
+    files = load_claims(paths)
+    kept = changed_claims(files, "HEAD", cwd=tmp_path).files
+    assert [c.id for f in kept for c in f.claims] == ["y0", "x1", "y2"]
+
+
+def test_a_patch_that_does_not_split_one_section_per_file_is_read_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck.claims import gitdiff
+
+    real = gitdiff._patch
+    calls: list[list[str]] = []
+
+    def patch(base: str, names: list[str], root: Path) -> str:
+        calls.append(names)
+        text = real(base, names, root)
+        return text.split("\ndiff --git ")[0] if len(names) > 1 else text  # one section lost
+
+    monkeypatch.setattr(gitdiff, "_patch", patch)
+    test_one_patch_for_many_files_is_split_to_the_right_file(tmp_path)
+    assert [len(names) for names in calls] == [3, 1, 1, 1]

@@ -67,9 +67,10 @@ def changes_since(
     known = old & tracked  # the others are new: absent at the base, or untracked
     changes = {path: NEW_FILE for name, path in names.items() if name not in known}
     kept = [name for name in names if name in known]
-    diff = ["diff", "--name-only", "-z", "--no-renames", base, "--", *kept]
-    for name in _names(diff, root) if kept else set():
-        changes[names[name]] = _file_changes(base, name, root)
+    listed = ["diff", "--name-only", "-z", "--no-renames", base, "--", *kept]
+    differing = [name for name in _git(listed, root).split("\0") if name] if kept else []
+    for name, found in _file_changes(base, differing, root).items():
+        changes[names[name]] = found
     return changes
 
 
@@ -102,15 +103,22 @@ def _hint(root: Path) -> str:
     return ("this clone is shallow; " if shallow else "") + _SHALLOW_HINT
 
 
-def _file_changes(base: str, name: str, root: Path) -> FileChanges:
+def _file_changes(base: str, names: list[str], root: Path) -> dict[str, FileChanges]:
+    """The changes of each of `names` (in the order git listed them), from one patch split
+    at its `diff --git` lines; file by file when the sections do not match the names."""
+    if not names:
+        return {}
+    sections = re.split(r"^diff --git ", _patch(base, names, root), flags=re.MULTILINE)[1:]
+    if len(sections) != len(names):  # never pair a patch with the wrong file
+        return {name: hunks(_patch(base, [name], root)) for name in names}
+    return {name: hunks(section) for name, section in zip(names, sections, strict=True)}
+
+
+def _patch(base: str, names: list[str], root: Path) -> str:
     # --text: a .gitattributes marking YAML binary must not hide every change;
     # --no-textconv/--no-ext-diff: the line numbers must be those of the file itself.
-    patch = _git(
-        ["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--text"]
-        + ["--no-renames", base, "--", name],
-        root,
-    )
-    return hunks(patch)
+    options = ["--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--text"]
+    return _git(["diff", *options, "--no-renames", base, "--", *names], root)
 
 
 def hunks(patch: str) -> FileChanges:
