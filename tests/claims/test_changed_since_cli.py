@@ -201,6 +201,12 @@ def test_a_ref_that_git_would_read_as_an_option_is_refused(repo: Path, ref: str)
     assert f"Invalid value for '--changed-since': '{ref}' is not a revision" in run.stderr
 
 
+def test_an_empty_ref_is_refused(repo: Path) -> None:
+    run = run_cli("verify", *ARGS, "--changed-since", " ", cwd=repo)
+    assert run.code == 2
+    assert "Invalid value for '--changed-since': the revision is empty" in run.stderr
+
+
 def test_stdin_has_no_history_and_is_refused(repo: Path) -> None:
     text = (repo / "claims/news.yaml").read_text()
     run = run_cli("verify", *ARGS, "--changed-since", "HEAD", "-", cwd=repo, stdin=text)
