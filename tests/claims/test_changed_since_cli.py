@@ -201,6 +201,36 @@ def test_a_ref_that_git_would_read_as_an_option_is_refused(repo: Path, ref: str)
     assert f"Invalid value for '--changed-since': '{ref}' is not a revision" in run.stderr
 
 
+def test_a_ref_with_control_characters_reaches_the_log_inert(repo: Path) -> None:
+    run = run_cli("verify", *ARGS, "--changed-since", "x\x1b[31m\n::error::forged", cwd=repo)
+    assert run.code == 2
+    assert "\x1b" not in run.stderr
+    assert not any(line.startswith("::") for line in run.stderr.splitlines())
+    assert run.stderr.splitlines()[0].startswith(
+        "factcheck: --changed-since: unknown revision 'x\\x1b[31m\\n::error::forged'"
+    )
+
+
+def test_from_a_subfolder_paths_are_read_as_git_names_them(repo: Path, site: str) -> None:
+    edit(repo / "claims/news.yaml", "claim: third", "claim: the third")
+    before = hits(site)
+    run = run_cli("verify", *ARGS, "--changed-since", "HEAD", ".", cwd=repo / "claims")
+    assert run.code == 0, run.stderr
+    assert run.statuses() == {"c": ["ok"]}
+    assert hits(site).get(PAGES["c"], 0) == before.get(PAGES["c"], 0) + 1
+
+
+def test_a_ref_with_no_common_history_is_exit_2(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--orphan", "unrelated")
+    git(repo, "commit", "-q", "-m", "another history")
+    git(repo, "checkout", "-q", "main")
+    run = run_cli("verify", *ARGS, "--changed-since", "unrelated", cwd=repo)
+    assert run.code == 2
+    assert run.stderr.splitlines()[0].startswith(
+        "factcheck: --changed-since: 'unrelated' and HEAD share no history: fetch it first"
+    )
+
+
 def test_an_empty_ref_is_refused(repo: Path) -> None:
     run = run_cli("verify", *ARGS, "--changed-since", " ", cwd=repo)
     assert run.code == 2

@@ -80,7 +80,7 @@ def refuse_option_like(ref: str) -> None:
         raise GitError("--changed-since: the revision is empty")
     if ref.startswith("-"):
         raise GitError(
-            f"--changed-since: {safe_line(ref)!r} is not a revision (it starts with '-')"
+            f"--changed-since: '{safe_line(ref)}' is not a revision (it starts with '-')"
         )
 
 
@@ -88,12 +88,12 @@ def merge_base(ref: str, root: Path) -> str:
     """The commit where HEAD's history left `ref` (`ref` itself when HEAD descends from it)."""
     found = _run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
     if found.returncode != 0:
-        raise GitError(f"--changed-since: unknown revision {safe_line(ref)!r}: {_hint(root)}")
+        raise GitError(f"--changed-since: unknown revision '{safe_line(ref)}': {_hint(root)}")
     commit = found.stdout.strip()
     base = _run(["merge-base", commit, "HEAD"], root)
     if base.returncode != 0:
         raise GitError(
-            f"--changed-since: {safe_line(ref)!r} and HEAD share no history: {_hint(root)}"
+            f"--changed-since: '{safe_line(ref)}' and HEAD share no history: {_hint(root)}"
         )
     return base.stdout.strip()
 
