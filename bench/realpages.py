@@ -17,7 +17,8 @@ its reason; the last line is `real pages: positives P/N ok, negatives M/K caught
 
 Not part of CI (it needs a corpus and Playwright). Options: `--limit N` pages, `--seed`,
 `--positives` and `--negatives` per page, `--work-dir` (keep the claims and the report),
-`--chromium PATH`.
+`--chromium PATH`, `--compare-reading` (also check every page's samples read on the event
+loop and in a reading process, reading.py, and print any difference: the two must agree).
 """
 
 from __future__ import annotations
@@ -192,6 +193,42 @@ def sample_page(
     return samples
 
 
+def compare_reading(corpus: Path, samples: list[Sample]) -> None:
+    """Every page's samples checked twice, read on the loop and in a reading process (as a
+    PDF or a page of 1 MiB or more is): print each page whose results differ, then a count."""
+    import asyncio
+
+    from factcheck.fetch.client import FetchOutcome, FetchResult
+    from factcheck.models import VerifyOptions
+    from factcheck.quotes.pagecheck import check_page
+    from factcheck.reading import Readers
+
+    by_page: dict[str, list[tuple[str, ...]]] = {}
+    for sample in samples:
+        by_page.setdefault(sample.page, []).append((sample.quote,))
+
+    async def both() -> list[str]:
+        differ = []
+        async with Readers(VerifyOptions(), threshold=0) as readers:
+            for name, quote_sets in by_page.items():
+                url = f"http://corpus.test/{name}"
+                body = (corpus / name).read_bytes()
+                page = FetchResult(url, FetchOutcome.OK, "HTTP 200", final_url=url,
+                                   http_status=200, media_type="text/html", charset="utf-8",
+                                   body=body)  # fmt: skip
+                if check_page(page, quote_sets) != await readers.check_page(page, quote_sets):
+                    differ.append(name)
+        return differ
+
+    differ = asyncio.run(both())
+    for name in differ:
+        print(f"read differently on the loop and in a reader: {name}")
+    print(
+        f"reading compared: {len(by_page)} pages, {len(samples)} quotes, "
+        f"{len(by_page) - len(differ)} pages identical"
+    )
+
+
 def claim_file(samples: list[Sample], base: str) -> str:
     """A claim file with one citation per sample (JSON is YAML)."""
     claims = [
@@ -245,6 +282,7 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=6)
     parser.add_argument("--work-dir", type=Path)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--compare-reading", action="store_true")
     args = parser.parse_args()
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="realpages-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -269,6 +307,8 @@ def main() -> None:
     print(f"pages: {len(names)} ({rendered} rendered with text); work dir: {work}")
     negatives = len(samples) - positives
     print(f"real pages: positives {ok}/{positives} ok, negatives {caught}/{negatives} caught")
+    if args.compare_reading:
+        compare_reading(args.corpus, samples)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ from factcheck.models import (
     VerifyOptions,
 )
 from factcheck.progress import Progress
-from factcheck.quotes.pagecheck import PageCheck, ReadPage, check_page, check_quotes, read_page
+from factcheck.quotes.pagecheck import PageCheck, ReadPage, check_quotes, read_page
+from factcheck.reading import Readers
 from factcheck.render.browser import Browser
 from factcheck.rendering import Renders, with_note
 
@@ -61,11 +62,12 @@ class _Run:
     fetcher: Fetches
     progress: Progress | None
     total: int
+    readers: Readers
     done: int = 0
     failed: int = 0
     last_url: str = ""
     fetches: dict[str, asyncio.Task[FetchResult]] = field(default_factory=dict)
-    pages: dict[str, asyncio.Task[ReadPage]] = field(default_factory=dict)
+    pages: dict[str, ReadPage] = field(default_factory=dict)  # read on the loop, by URL
     evidence: Evidence | None = None  # the snapshot store's dates, drift and archive look-ups
     tally: _Tally = field(default_factory=_Tally)
 
@@ -81,16 +83,17 @@ class _Run:
         return result
 
     async def page(self, url: str, quotes: tuple[str, ...]) -> PageCheck:
-        """The page at `url` checked for `quotes`; text is extracted once per URL."""
+        """The page at `url` checked for `quotes`; text is extracted once per URL on the
+        loop, or for each call in a reading process (a PDF or a large page: reading.py)."""
+        fetched = await self.fetch(url)
         if not quotes:
-            return PageCheck(await self.fetch(url))
+            return PageCheck(fetched)
+        if self.readers.off_loop(fetched):
+            return await self.readers.check_quotes(fetched, quotes)
         key = strip_fragment(url)
         if key not in self.pages:
-            self.pages[key] = asyncio.create_task(self._read(key))
-        return check_quotes(await self.pages[key], quotes)
-
-    async def _read(self, url: str) -> ReadPage:
-        return read_page(await self.fetch(url))
+            self.pages[key] = read_page(fetched)
+        return check_quotes(self.pages[key], quotes)
 
     def release(self, url: str) -> None:
         """Forget a URL's body and text once every citation of it is judged."""
@@ -103,8 +106,8 @@ class _Run:
         fetched = await self.fetch(url)
         quote_sets = [c.quotes for c in citations]
         if self.evidence is None:
-            return check_page(fetched, quote_sets)
-        return self.evidence.check_page(url, fetched, quote_sets)
+            return await self.readers.check_page(fetched, quote_sets)
+        return await self.evidence.check_page(url, fetched, quote_sets, self.readers.check_page)
 
     async def conclude(
         self, citation: Citation, live_check: PageCheck, note: str | None = None
@@ -187,8 +190,9 @@ async def check_citations(
         Fetcher(options) as fetcher,
         open_evidence(options, fetcher, share) as evidence,
         Browser(options) as browser,
+        Readers(options) as readers,
     ):
-        run = _Run(options, evidence.source, progress, len(citations), evidence=evidence)
+        run = _Run(options, evidence.source, progress, len(citations), readers, evidence=evidence)
         renders = Renders(options, browser, fetcher, evidence)
 
         async def check_url(group: tuple[str, list[int]]) -> None:

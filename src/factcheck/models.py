@@ -208,6 +208,8 @@ class VerifyOptions:
     retries: int = 2
     max_retry_after: float = 60.0
     max_bytes: int = 50 * 1024 * 1024
+    # seconds one page may take to read (PDFs and large pages, in a reading process: reading.py)
+    read_timeout: float = 60.0
     allow_private: bool = False
     allow_hosts: frozenset[str] = frozenset()  # exact HOST or HOST:PORT let past the guard
     strict: bool = False

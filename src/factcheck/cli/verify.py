@@ -175,6 +175,15 @@ def revision(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     help="Wayback Machine (CDX API and replay) base URL.",
 )
 @click.option(
+    "--read-timeout",
+    type=click.FloatRange(min=0.1),
+    callback=finite,
+    default=60.0,
+    show_default=True,
+    help="Seconds to read one PDF or large page (text and quotes, in a process of its own); "
+    "past that the citation is an error.",
+)
+@click.option(
     "--render",
     type=click.Choice(RENDER_MODES),
     default="auto",
@@ -253,6 +262,7 @@ def verify(
     find_archive: bool,
     archive_endpoint: str,
     max_age: float | None,
+    read_timeout: float,
     render: str,
     render_timeout: float,
     render_concurrency: int,
@@ -304,6 +314,7 @@ def verify(
         find_archive=find_archive,
         archive_endpoint=archive_endpoint,
         max_age=max_age,
+        read_timeout=read_timeout,
         render=render,
         render_timeout=render_timeout,
         render_concurrency=render_concurrency,

@@ -21,10 +21,15 @@ from factcheck.evidence import drift, quote_cache, wayback
 from factcheck.evidence.store import DamagedRecordError, Snapshot, SnapshotStore, StoreShare
 from factcheck.evidence.verdicts import encode_ok, verdict_context, verdict_key
 from factcheck.fetch.client import FetchOutcome, FetchResult, strip_fragment
-from factcheck.models import Citation, CitationResult, CitationStatus, VerifyOptions
-from factcheck.quotes.pagecheck import PageCheck, check_page
+from factcheck.models import Citation, CitationResult, CitationStatus, QuoteResult, VerifyOptions
+from factcheck.quotes.pagecheck import PageCheck
 
 PageFn = Callable[[str, tuple[str, ...]], Awaitable[PageCheck]]
+# `pagecheck.check_page(fetched, quote_sets, known)` as the run calls it (reading.Readers)
+PageChecker = Callable[
+    [FetchResult, list[tuple[str, ...]], Mapping[str, QuoteResult] | None],
+    Awaitable[list[PageCheck]],
+]
 NO_SNAPSHOT = "offline: no stored snapshot of this URL (run once online first)"
 DAMAGED = "stored copy damaged"  # a snapshot whose WARC record cannot be read back as kept
 RESTORED = f"{DAMAGED}, re-fetched and stored again"
@@ -173,17 +178,22 @@ class Evidence:
         self.forget: list[str] = []  # keys of verdicts not ok: forgotten if the network was up
         self.verdict_context = verdict_context(options) if store else ""
 
-    def check_page(
-        self, url: str, fetched: FetchResult, quote_sets: list[tuple[str, ...]]
+    async def check_page(
+        self,
+        url: str,
+        fetched: FetchResult,
+        quote_sets: list[tuple[str, ...]],
+        check: PageChecker,
     ) -> list[PageCheck]:
-        """`pagecheck.check_page` for the live page of `url` (fragment dropped), re-using the
-        quote results an earlier run stored for the same body and keeping the new ones."""
+        """`check` (`pagecheck.check_page`, or the run's way of calling it) for the live page
+        of `url` (fragment dropped), re-using the quote results an earlier run stored for the
+        same body and keeping the new ones."""
         snapshot = self.snapshots.used.get(url) if self.snapshots else None
         page = quote_cache.page_key(fetched, snapshot)
         if page is None or self.store is None or not any(quote_sets):
-            return check_page(fetched, quote_sets)
+            return await check(fetched, quote_sets, None)
         known = quote_cache.load(self.store, url, page)
-        checks = check_page(fetched, quote_sets, known)
+        checks = await check(fetched, quote_sets, known)
         if not self.options.offline:  # an offline run leaves the store as it found it
             quote_cache.keep(self.store, page, checks, known)
         return checks
@@ -272,4 +282,11 @@ async def open_evidence(
         evidence.close()
 
 
-__all__ = ["Evidence", "Fetches", "SnapshotFetcher", "conditional_headers", "open_evidence"]
+__all__ = [
+    "Evidence",
+    "Fetches",
+    "PageChecker",
+    "SnapshotFetcher",
+    "conditional_headers",
+    "open_evidence",
+]
