@@ -157,6 +157,13 @@ def test_no_changed_claim_exits_0_with_one_clear_line(repo: Path, site: str) -> 
     assert summary(run) == "no claim changed since HEAD: 3 claims unchanged, none checked"
 
 
+def test_no_changed_claim_prints_no_empty_table(repo: Path) -> None:
+    run = run_cli("verify", "--no-store", "--changed-since", "HEAD", cwd=repo)
+    assert run.code == 0
+    assert run.stdout == ""
+    assert run.stderr == "no claim changed since HEAD: 3 claims unchanged, none checked\n"
+
+
 def test_an_unknown_ref_is_exit_2_with_what_to_do(repo: Path) -> None:
     run = run_cli("verify", *ARGS, "--changed-since", "nope", cwd=repo)
     assert run.code == 2
