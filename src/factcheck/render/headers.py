@@ -90,12 +90,15 @@ class _Pausing:
         task.add_done_callback(self.tasks.discard)
 
     async def _continue(self, event: dict[str, Any]) -> None:
-        request = event.get("request") or {}
-        url = str(request.get("url", ""))
-        sent = {str(k): str(v) for k, v in (request.get("headers") or {}).items()}
-        added = self.rules.for_request(url, event.get("resourceType") == "Document")
-        headers = await self._headers(url, sent, added)
         params: dict[str, Any] = {"requestId": event.get("requestId")}
+        try:
+            request = event.get("request") or {}
+            url = str(request.get("url", ""))
+            sent = {str(k): str(v) for k, v in (request.get("headers") or {}).items()}
+            added = self.rules.for_request(url, event.get("resourceType") == "Document")
+            headers = await self._headers(url, sent, added)
+        except Exception:  # a request never stays paused: it goes on without our headers
+            headers = None
         if headers is not None:
             params["headers"] = [{"name": k, "value": v} for k, v in headers.items()]
         with contextlib.suppress(Exception):  # the page closed under the request

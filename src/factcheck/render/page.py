@@ -22,29 +22,40 @@ CHALLENGE_WAIT = 5.0  # seconds a quiet challenge page gets to navigate on befor
 READ_TEXT = "document.body ? document.body.innerText : ''"
 # The elements of the body the browser does not render (display:none, visibility:hidden, a
 # closed <details>), outermost only: what innerText leaves out. Scripts and styles are not
-# text; READ_HIDDEN collects the text of the others.
+# text; READ_HIDDEN collects the text of the others, in document order, without recursion (a
+# page may nest deeper than the script stack), and "" should anything fail.
 UNRENDERED = """(() => {
   const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "LINK", "META"]);
+  const shown = (element) => element.checkVisibility
+    ? element.checkVisibility({visibilityProperty: true})
+    : getComputedStyle(element).display !== "none"
+      && getComputedStyle(element).visibility !== "hidden";
   const found = [];
-  const walk = (element) => {
-    for (const child of element.children) {
-      if (skip.has(child.tagName.toUpperCase())) continue;
-      if (child.checkVisibility({visibilityProperty: true})) walk(child);
-      else found.push(child);
-    }
-  };
-  if (document.body) walk(document.body);
+  if (!document.body) return found;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT, {
+    acceptNode: (element) => {
+      if (skip.has(element.tagName.toUpperCase())) return NodeFilter.FILTER_REJECT;
+      if (shown(element)) return NodeFilter.FILTER_SKIP;  // look inside
+      found.push(element);
+      return NodeFilter.FILTER_REJECT;  // not inside: its text is taken whole
+    },
+  });
+  walker.nextNode();  // walks the whole body: every node is skipped or rejected
   return found;
 })()"""
 READ_HIDDEN = f"""(() => {{
-  const texts = [];
-  for (const element of {UNRENDERED}) {{
-    const copy = element.cloneNode(true);
-    copy.querySelectorAll("script, style, template, noscript").forEach((n) => n.remove());
-    const text = copy.textContent.trim();
-    if (text) texts.push(text);
+  try {{
+    const texts = [];
+    for (const element of {UNRENDERED}) {{
+      const copy = element.cloneNode(true);
+      copy.querySelectorAll("script, style, template, noscript").forEach((n) => n.remove());
+      const text = copy.textContent.trim();
+      if (text) texts.push(text);
+    }}
+    return texts.join("\\n");
+  }} catch (error) {{
+    return "";
   }}
-  return texts.join("\\n");
 }})()"""
 CHALLENGE_WINDOW = 16 * 1024  # where a challenge page's markers sit (as fetch/outcomes.py)
 
