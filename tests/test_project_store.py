@@ -3,7 +3,10 @@ problem as one line and exit 2: the real CLI, real folders, the real fixture sit
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -151,3 +154,38 @@ def test_export_of_a_url_never_stored_exits_1_and_writes_nothing(project: Path, 
     assert not warc.exists()
     listed = run_cli("snapshots", "list", f"{site}/never.html", cwd=project)
     assert (listed.code, listed.stderr) == (1, f"no snapshot of {site}/never.html in .factcheck\n")
+
+
+def test_claims_in_a_read_only_folder_are_one_line_exit_2_and_no_request(
+    tmp_path: Path, site: str
+) -> None:
+    """The store goes beside the claims (the folder holds .git) and that folder cannot be
+    written. Root writes through permission bits, so as root the folder is made immutable."""
+    folder = tmp_path / "read-only"
+    (folder / ".git").mkdir(parents=True)
+    url = f"{site}/article.html?t=read-only"
+    claim_file(folder / "c.yaml", url)
+    why = read_only(folder)
+    try:
+        run = run_cli("verify", *FAST, "c.yaml", cwd=folder)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True, check=False)
+        folder.chmod(0o755)
+    assert (run.code, run.stderr) == (
+        2,
+        f"factcheck: cannot create the snapshot store .factcheck: {why}\n",
+    )
+    assert "/article.html?t=read-only" not in hits(site)
+
+
+def read_only(folder: Path) -> str:
+    """Make `folder` unwritable for this process; the error creating in it will say."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return "permission denied"
+    if not shutil.which("chattr"):
+        pytest.skip("running as root without chattr: no way to make a folder read-only")
+    made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i refused here: {made.stderr.decode().strip()}")
+    return "operation not permitted"
