@@ -10,7 +10,8 @@
    the loop and read in a reader.
 3. HTML pages of the benchmark's kind (bench/pages.py) from 60 KiB to 16 MiB, one quote
    found and one missing: `check_page` on the loop, the same through a warm reader (wall),
-   and the loop's own CPU for that round trip (sending the body, reading the answer).
+   and the loop's own CPU for that round trip (sending the body, reading the answer); then
+   the reader's peak memory (VmHWM) and this process's.
 4. Starting a reader (a new Python, its imports) until it answers its first page.
 5. The common case: 2,000 checks of a 60 KiB bench page, `pagecheck.check_page` called
    directly (as before reading.py) and through `Readers.check_page` (which reads it on the
@@ -120,6 +121,16 @@ async def html(sizes_kib: list[int], repeat: int) -> None:
                 f"{len(body) / 1024:>7,.0f} KiB {on_loop * 1000:>9.1f} ms"
                 f" {min(walls) * 1000:>16.1f} ms {min(cpus) * 1000:>22.1f} ms"
             )
+        pid = readers._started[0].process.pid
+        print(f"peak memory: a reader {peak_mib(pid):.0f} MiB, this process {peak_mib():.0f} MiB")
+
+
+def peak_mib(pid: int | str = "self") -> float:
+    """The peak resident memory of a process (Linux: VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 async def start(repeat: int) -> None:

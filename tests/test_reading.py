@@ -68,14 +68,18 @@ def test_a_pdf_slow_to_read_times_out_no_other_citation(
     assert run.code == 0
 
 
+@pytest.mark.parametrize("where", ["option", "config"])
 def test_a_page_read_past_read_timeout_is_its_citations_error(
-    tmp_path: Path, site: str, hostile: str
+    tmp_path: Path, site: str, hostile: str, where: str
 ) -> None:
-    """The PDF's reader is killed at --read-timeout, the citation says so and what to do,
-    and the next PDF is read by a reader of its own."""
+    """The PDF's reader is killed at --read-timeout (or the configuration's read_timeout),
+    the citation says so and what to do, and the next PDF is read as ever."""
     pdfs = [(f"{hostile}/file/slower-text.pdf", SLOW_QUOTE), (f"{site}/report.pdf", REPORT_QUOTE)]
     path = claims(tmp_path, pdfs)
-    run = run_cli("verify", "--allow-private", "--read-timeout", "1", "--format", "json", str(path))
+    limit = ["--read-timeout", "1"] if where == "option" else []
+    if where == "config":
+        (tmp_path / "factcheck.toml").write_text("read_timeout = 1\n")
+    run = run_cli("verify", "--allow-private", *limit, "--format", "json", str(path))
     found = run.json()["claims"][0]["citations"]
     assert [(c["status"], c["reason"]) for c in found] == [
         (

@@ -73,6 +73,8 @@ def test_the_command_line_wins_over_the_file(in_tmp: Path) -> None:
         ("max_retry_after = nan\n", "max_retry_after must be a finite number, not nan"),
         ('render = "sometimes"\n', "render must be one of auto, always, never, not 'sometimes'"),
         ("render_timeout = 0\n", "render_timeout must be at least 1, not 0"),
+        ("read_timeout = 0\n", "read_timeout must be at least 0.1, not 0"),
+        ("read_timeout = nan\n", "read_timeout must be a finite number, not nan"),
         ('chromium = "/tmp/evil"\n', "unknown setting 'chromium'"),
     ],
 )
