@@ -220,3 +220,17 @@ def test_a_reader_dies_with_its_run(tmp_path: Path, hostile: str) -> None:
 def run_statuses(stdout: str) -> list[dict[str, str]]:
     found: list[dict[str, str]] = json.loads(stdout)["claims"][0]["citations"]
     return found
+
+
+def test_an_archived_pdf_is_read_in_a_reader(tmp_path: Path, site: str) -> None:
+    """A dead link whose `archive_url` is a PDF: the archived copy is read off the loop (the
+    run's `page` path) and its quote found there."""
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - id: c\n    claim: x\n    citations:\n"
+        f"      - url: {site}/status/404\n        archive_url: {site}/report.pdf\n"
+        f"        quote: {REPORT_QUOTE}\n"
+    )
+    run = run_cli("verify", "--allow-private", "--format", "json", str(path))
+    [found] = run.json()["claims"][0]["citations"]
+    assert (found["status"], run.code) == ("archived", 0)
