@@ -208,6 +208,8 @@ def test_a_reader_dies_with_its_run(tmp_path: Path, hostile: str) -> None:
     """kill -9 of the run: the kernel ends its readers too (PR_SET_PDEATHSIG)."""
     process, readers = start_reading_run(tmp_path, hostile)
     assert len(readers) == 2
+    # and out of memory, the kernel picks a reader first, not the run
+    assert {Path(f"/proc/{pid}/oom_score_adj").read_text().strip() for pid in readers} == {"1000"}
     process.kill()
     process.communicate(timeout=10)
     stopped = [gone_within(pid, 5) for pid in readers]

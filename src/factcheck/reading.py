@@ -16,6 +16,7 @@ page, are read on the loop as before: they cost ~2 ms, a round trip to a process
   are the ones the loop would give (tests/test_reading.py compares both).
 - Readers die with the run: SIGKILL from the kernel when the process that started them
   ends (PR_SET_PDEATHSIG), killed, never waited for, when the run ends or is interrupted.
+  Out of memory, the kernel kills a reader first (oom_score_adj 1000), not the run.
   They ignore Ctrl-C (the run decides) and print nothing (stdout carries the answers;
   stderr goes nowhere: a page's text must not reach a terminal).
 - Answers are unpickled with only factcheck's own types allowed: a reader is not a sandbox,
@@ -343,7 +344,8 @@ def _send(out: io.BufferedWriter, frame: bytes) -> None:
 
 def _die_with(parent: int) -> None:
     """SIGKILL from the kernel when the process that started this one ends (Linux); exit
-    now if it has ended already."""
+    now if it has ended already. Out of memory, the kernel kills this process first, not
+    the run (a page's error, not a lost report)."""
     import ctypes
 
     try:
@@ -352,6 +354,11 @@ def _die_with(parent: int) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
+    try:
+        with open("/proc/self/oom_score_adj", "w") as adjust:
+            adjust.write("1000")
+    except OSError:  # not Linux
+        pass
 
 
 __all__ = ["OFF_LOOP_BYTES", "READERS", "Readers", "off_loop"]
