@@ -76,6 +76,15 @@ def test_quiet_shows_only_failing_claims_and_the_whole_summary(tmp_path: Path, s
     assert from_config.stdout == run.stdout
 
 
+def test_quiet_with_no_failing_claim_prints_no_table(tmp_path: Path, site: str) -> None:
+    """Nothing failed: no lone header line on stdout, only the summary on stderr."""
+    path = claims(tmp_path, f"{site}/article.html", f"{site}/notes.txt")
+    run = run_cli("verify", *FAST, "--quiet", str(path))
+    assert (run.code, run.stdout, run.stderr) == (0, "", "2 claims, 2 citations: 2 ok\n")
+    check = run_cli("check", f"{site}/notes.txt", *FAST, "-q")
+    assert (check.code, check.stdout, check.stderr) == (0, "", "1 claim, 1 citation: 1 ok\n")
+
+
 def test_progress_lines_in_a_log(
     tmp_path: Path, site: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ from factcheck.cli.common import (
     HEADER_OPTION,
     OUTPUT_OPTION,
     QUIET_OPTION,
+    RETRIES_OPTION,
     TIMEOUT_OPTION,
     check_output,
     display_settings,
@@ -40,7 +41,7 @@ COMMAND_LINE = "<command line>"  # the "file" of a citation given as arguments
 @FORMAT_OPTION
 @OUTPUT_OPTION
 @TIMEOUT_OPTION
-@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True)
+@RETRIES_OPTION
 @ALLOW_PRIVATE_OPTION
 @click.option("--strict", is_flag=True, help="A blocked source fails too (exit 1).")
 @click.option("--store", type=click.Path(), help="Snapshot store folder (default: the project's).")

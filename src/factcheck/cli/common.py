@@ -276,6 +276,13 @@ TIMEOUT_OPTION = click.option(
     show_default=True,
     help="Seconds per request (connect, read); a request's total deadline is 3x.",
 )
+RETRIES_OPTION = click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries for timeouts, resets, 408, 429 and 5xx.",
+)
 ALLOW_PRIVATE_OPTION = click.option(
     "--allow-private",
     is_flag=True,

@@ -21,6 +21,7 @@ from factcheck.cli.common import (
     MAX_CLAIMS_BYTES_OPTION,
     OUTPUT_OPTION,
     QUIET_OPTION,
+    RETRIES_OPTION,
     TIMEOUT_OPTION,
     VERBOSE_OPTION,
     check_output,
@@ -105,13 +106,7 @@ def revision(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     help="Processes a big run is split between, by host (default: one per CPU core, "
     "at most 4; 1 keeps every run in one process).",
 )
-@click.option(
-    "--retries",
-    type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="Retries for timeouts, resets, 408, 429 and 5xx.",
-)
+@RETRIES_OPTION
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),

@@ -53,8 +53,8 @@ def render(report: Report, *, colour: bool = False, width: int = WIDTH) -> str:
     if report.errors:
         problems = [f"{INDENT}{line}" for line in problem_lines(report)]
         return "\n".join(["nothing checked:", *problems]) + "\n"
-    if report.changed_since is not None and not report.claims:
-        return ""  # no claim changed: the summary line on stderr says it all
+    if not report.claims:
+        return ""  # no claim changed, or --quiet and none failed: the summary on stderr says it
     header = f"{INDENT}{'status':<{STATUS_WIDTH}}  {'http':>{HTTP_WIDTH}}  url / reason"
     blocks = [header] + [_claim(claim, colour, width) for claim in report.claims]
     return "\n\n".join(blocks) + "\n"
