@@ -1,6 +1,7 @@
 """The README stays true: its options table is `verify --help`'s options, its configuration
-example loads as a user's factcheck.toml and as [tool.factcheck], it names every setting, and
-its demo table is what `factcheck demo` prints (the port and the retry timings aside)."""
+example loads as a user's factcheck.toml and as [tool.factcheck], it names every setting, its
+claim file example lints clean, and its demo table is what `factcheck demo` prints (the port
+and the retry timings aside)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,13 @@ def test_the_configuration_example_loads_in_pyproject_toml(tmp_path: Path) -> No
 def test_the_configuration_section_names_every_setting() -> None:
     text = section("## Configuration", "### How pages are fetched")
     assert [name for name in SETTINGS if f"`{name}`" not in text] == []
+
+
+def test_the_claim_file_example_is_valid(tmp_path: Path) -> None:
+    example = section("## Claim files\n\n```yaml\n", "```")
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    run = run_cli("lint", "example.yaml", cwd=tmp_path)
+    assert (run.code, run.stderr) == (0, "1 file, 1 claim, 2 citations: valid\n")
 
 
 def normalised(text: str) -> list[str]:
