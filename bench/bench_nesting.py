@@ -5,12 +5,12 @@
 Builds 10,000 to 100,000 nested <div>s around a sentence (fixtures/make_hostile.py) and
 times quotes.extract.html_text on each: `capped` as factcheck runs it, `uncapped` with the
 cap switched off (lexbor alone). Then the pages that hide their depth from a count of tags
-(fixtures/make_hostile.py's HIDDEN_DEPTH, 30,000 times each): html_text capped, and lexbor
-alone. Then the cap's cost on a flat page of a megabyte dense with tags, the price every
-large page pays. With --corpus (a folder of saved real pages, `*.html` or `*/source.html`,
-such as mozilla/readability's test pages; kept outside the repository), the cap's cost per
-megabyte on the whole corpus and on its largest page, and html_text's per megabyte with the
-cap and without (best of --rounds, 5).
+(fixtures/make_hostile.py's HIDDEN_DEPTH, 30,000 times each, then 3,000 sibling <div>s):
+html_text capped, and lexbor alone. Then the cap's cost on a flat page of a megabyte dense
+with tags, the price every large page pays. With --corpus (a folder of saved real pages,
+`*.html` or `*/source.html`, such as mozilla/readability's test pages; kept outside the
+repository), the cap's cost per megabyte on the whole corpus and on its largest page, and
+html_text's per megabyte with the cap and without (best of --rounds, 5).
 """
 
 from __future__ import annotations
@@ -63,9 +63,10 @@ def deep_pages(depths: list[int]) -> None:
 
 
 def hidden_depth_pages() -> None:
-    print("pages that hide their depth, 30,000 times each:")
+    print("pages that hide their depth, 30,000 times each, then 3,000 <div>s side by side:")
     for label, unit in HIDDEN_DEPTH.items():
-        html = "<body>" + unit * 30_000 + "x"
+        # Depth alone is cheap to build; each block element on top of it walks it all.
+        html = "<body>" + unit * 30_000 + "<div>x</div>" * 3_000
         capped = seconds(html, True)
         started = time.perf_counter()
         LexborHTMLParser(html)

@@ -36,8 +36,13 @@ _VOID_TAG = re.compile(
 )
 _CLOSED_AT_ONCE = re.compile(">([^>/]++)/?>/\\1/?(?=>|\\Z)")
 _MAX_PASSES = 64
-# An SVG or MathML element and what follows it up to the first end tag of its name.
-_ISLAND = re.compile(">(svg|math)(?=>|\\Z)(?:>[^>]*+)*?>/\\1/?(?=>|\\Z)")
+# An SVG or MathML element and what follows it up to the first end tag of its name, if no
+# HTML tag, other SVG or MathML element or raw-text mark comes first: a try that fails
+# stops there, so that the passes stay linear in the stream.
+_NOT_IN_ISLAND = "|".join(sorted(BREAKOUT | {"svg", "math", "font", RAW_MARK}))
+_ISLAND = re.compile(
+    f">(svg|math)(?=>|\\Z)(?:>(?!/?(?:{_NOT_IN_ISLAND})/?(?:>|\\Z))[^>]*+)*?>/\\1/?(?=>|\\Z)"
+)
 _FOREIGN_OR_FRAMESET = re.compile(">(?:svg|math|frameset)(?=[>/]|\\Z)")
 _ANY_START_TAG = re.compile("<[A-Za-z][^>]*+>?")
 

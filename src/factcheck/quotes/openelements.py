@@ -76,6 +76,7 @@ class OpenElements:
         self._spaces: list[str] = []
         self._frameset = False
         self._not_html = 0  # how many open elements are SVG, MathML or unsure
+        self._foreign_at: list[int] = []  # where the SVG and MathML ones are, in order
 
     def start(self, name: str, self_closing: bool) -> None:
         """Read a start tag."""
@@ -87,6 +88,8 @@ class OpenElements:
             for closes in _CLOSES_FIRST.get(name, ()):
                 if self.names and self.names[-1] in closes and self._spaces[-1] == HTML:
                     self._pop(len(self.names) - 1)
+        if space in (SVG, MATH):
+            self._foreign_at.append(len(self.names))
         self.names.append(name)
         self._spaces.append(space)
         self._not_html += space != HTML
@@ -123,9 +126,13 @@ class OpenElements:
         return space
 
     def _unsure(self) -> None:
-        self._spaces = [HTML if space == HTML else UNSURE for space in self._spaces]
+        for at in self._foreign_at:  # each element turns unsure once: no walk of the stack
+            self._spaces[at] = UNSURE
+        self._foreign_at.clear()
 
     def _pop(self, at: int) -> None:
         self._not_html -= sum(space != HTML for space in self._spaces[at:])
+        while self._foreign_at and self._foreign_at[-1] >= at:
+            self._foreign_at.pop()
         del self.names[at:]
         del self._spaces[at:]

@@ -30,13 +30,23 @@ _NOT_TAGS = (
     f"|/(?:>|[^A-Za-z>][^>]*+{_CLOSE})"  # "</>" (dropped) or a bogus comment
 )
 _RAW_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext"
-# A raw-text element whole (to its end tag, or the end of the page: <plaintext> has none);
+_SC = f"script(?=[{_WS}/>])"
+# A script's text, as the tokenizer's script states read it: "<!--" escapes it, and in
+# escaped text "<script" escapes it twice, so that a "</script>" there does not end it.
+_DATA = f"(?:[^<]++|<(?!!--|/{_SC}))*+"
+_ESCAPED = f"(?:[^<-]++|-(?!->)|<(?!/?{_SC}))*+"
+_TWICE = f"(?:[^<-]++|-(?!->)|<(?!/{_SC}))*+"
+_SCRIPT_TEXT = (
+    f"{_DATA}(?:<!--(?:-*+>|{_ESCAPED}(?:<{_SC}{_TWICE}(?:</{_SC}{_ESCAPED}|(?=-->)))*+"
+    f"(?:-->|(?=</{_SC})|\\Z)){_DATA})*+"
+)
+# A raw-text element whole, to its end tag (or the end of the page: <plaintext> has none);
 # its ">" is captured when its text holds a "<" (RAW_MARK).
-_RAW_END = f"</(?P=raw)[{_WS}/>]"
+_RAW_END = f"</(?(script)script|(?P=raw))[{_WS}/>]"
 _RAW = (
-    f"(?P<raw>{_RAW_NAMES})(?=[{_WS}/>]){_ATTRIBUTES}/?"
-    f"(?:(?=>[^<]*+(?!{_RAW_END})<)(>)|>)(?:[^<]++|(?!{_RAW_END})<)*+"
-    f"(?:</(?P=raw)(?=[{_WS}/>]){_ATTRIBUTES}/?{_CLOSE}|\\Z)"
+    f"(?:(?P<script>script)|(?P<raw>{_RAW_NAMES}))(?=[{_WS}/>]){_ATTRIBUTES}/?"
+    f"(?:(?=>[^<]*+(?!{_RAW_END})<)(>)|>)(?(script){_SCRIPT_TEXT}|(?:[^<]++|(?!{_RAW_END})<)*+)"
+    f"(?:{_RAW_END[: -len(f'[{_WS}/>]')]}(?=[{_WS}/>]){_ATTRIBUTES}/?{_CLOSE}|\\Z)"
 )
 # The last two groups: "/" for an end tag and the name; "/" when written self-closing.
 _TAG = f"(/?[A-Za-z][^{_WS}/>]*+){_ATTRIBUTES}(/?){_CLOSE}"
@@ -63,7 +73,7 @@ def tags_at(html: str) -> Iterator[tuple[int, int, str, bool]]:
     """(start, end, token, self-closing) of each tag in `html`, in order, as in `tag_stream`
     (RAW_MARK for a raw-text element whose text holds "<")."""
     for found in _TAGS.finditer(html):
-        raw, mark, token, slash = found.groups()
+        _, _, mark, token, slash = found.groups()
         if mark or token:
             name = RAW_MARK if mark else token.translate(_ASCII_LOWER)
             yield found.start(), found.end(), name, bool(slash)
