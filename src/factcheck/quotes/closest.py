@@ -75,7 +75,9 @@ def _realign(needle: str, text: str, start: int, end: int) -> tuple[int, int]:
     slack = len(needle) // 2 + 30
     lo, hi = max(start - slack, 0), min(end + slack, len(text))
     words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, lo, hi)]
-    words = [w for w in words if lo < w[0] and w[1] < hi] or words  # no cut words at the edges
+    # no words cut at a window's edges; the page's own start and end cut nothing
+    whole = [w for w in words if (lo < w[0] or lo == 0) and (w[1] < hi or hi == len(text))]
+    words = whole or words
     quote = [m.group() for m in TOKEN.finditer(needle)]
     if not words or not quote:
         return start, end
