@@ -117,7 +117,8 @@ def test_without_chromium_auto_keeps_the_static_verdict_with_a_note(
     found = only(run)
     assert (run.code, found["status"]) == (1, "quote_missing")
     assert found["reason"] == (
-        "quote not found on the page (rendering needs chromium: apt-get install chromium)"
+        "quote not found; closest passage 14%: \u201cLoading\u2026\u201d "
+        "(rendering needs chromium: apt-get install chromium)"
     )
 
 
