@@ -37,6 +37,7 @@ class CitationDraft:
     accessed: date | None = None
     archive_url: str | None = None
     missed: int = 0  # quoted passages not found on this page (commented)
+    unchecked: int = 0  # quoted passages no page could be checked for (none answered)
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _place(
         first = claim.citations[0]
         first.notes.append("quoted in the article, not checked (the page did not answer):")
         first.notes.append(f"quote: {comment_text(passage)}")
-        first.missed += 1
+        first.unchecked += 1
         return
     citation, result = max(checked, key=lambda pair: pair[1].score or 0.0)
     citation.notes.append(f"quoted in the article, not found on this page ({_closest(result)})")

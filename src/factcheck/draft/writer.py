@@ -18,6 +18,7 @@ class Counts:
     citations: int
     quotes: int
     missed: int
+    unchecked: int
     unanswered: int
 
     @classmethod
@@ -28,6 +29,7 @@ class Counts:
             citations=len(citations),
             quotes=sum(len(c.quotes) for c in citations),
             missed=sum(c.missed for c in citations),
+            unchecked=sum(c.unchecked for c in citations),
             unanswered=sum(1 for c in citations if c.accessed is None),
         )
 
@@ -36,7 +38,8 @@ class Counts:
             f"{_count(self.claims, 'claim')}, {_count(self.citations, 'citation')}: "
             f"{_count(self.quotes, 'quote')} found on their pages, "
             f"{_count(self.missed, 'quoted passage')} not found, "
-            f"{_count(self.unanswered, 'page')} not answering"
+            + (f"{self.unchecked:,} not checked, " if self.unchecked else "")
+            + f"{_count(self.unanswered, 'page')} not answering"
         )
 
 
