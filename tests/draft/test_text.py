@@ -138,6 +138,6 @@ def test_the_drafting_benchmark_runs_and_drafts_every_link() -> None:
         [sys.executable, str(bench), *args], capture_output=True, text=True, check=True
     )
     assert (
-        "8 claims, 8 citations: 6 quotes found on their pages, 1 quoted passage not found, 1 not checked"
-        in (out.stdout)
+        "8 claims, 8 citations: 6 quotes found on their pages, 1 quoted passage not found, "
+        "1 not checked" in (out.stdout)
     )
