@@ -116,9 +116,11 @@ def test_without_chromium_auto_keeps_the_static_verdict_with_a_note(
     run = verify(tmp_path, f"{pages}/article-js.html", ARTICLE_QUOTE, *args)
     found = only(run)
     assert (run.code, found["status"]) == (1, "quote_missing")
+    named = "--chromium" if how == "option" else "$FACTCHECK_CHROMIUM"
     assert found["reason"] == (
         "quote not found; closest passage 14%: \u201cLoading\u2026\u201d "
-        "(rendering needs chromium: apt-get install chromium)"
+        f"({named} {missing}: no such program (or not executable); "
+        "rendering needs chromium: apt-get install chromium)"
     )
 
 
@@ -129,5 +131,6 @@ def test_without_chromium_render_always_is_a_usage_error(
     run = verify(tmp_path, f"{pages}/article-js.html", ARTICLE_QUOTE, "--render", "always")
     assert run.code == 2
     assert run.stderr == (
-        "factcheck: --render always: rendering needs chromium: apt-get install chromium\n"
+        f"factcheck: --render always: $FACTCHECK_CHROMIUM {tmp_path / 'no-such-chromium'}: no "
+        "such program (or not executable); rendering needs chromium: apt-get install chromium\n"
     )

@@ -60,10 +60,20 @@ def find_chromium(given: str | None = None) -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def missing_chromium(given: str | None) -> str:
+    """Why no Chromium was found: the path named (--chromium, $FACTCHECK_CHROMIUM) when one
+    was, else what to install."""
+    named = given or os.environ.get("FACTCHECK_CHROMIUM")
+    if not named:
+        return INSTALL_CHROMIUM
+    where = "--chromium" if given else "$FACTCHECK_CHROMIUM"
+    return f"{where} {named}: no such program (or not executable); {INSTALL_CHROMIUM}"
+
+
 def unavailable(options: VerifyOptions) -> str | None:
     """Why this run cannot render (what to install), or None when it can."""
     if find_chromium(options.chromium) is None:
-        return INSTALL_CHROMIUM
+        return missing_chromium(options.chromium)
     try:
         import playwright.async_api  # noqa: F401
     except ImportError:
@@ -148,7 +158,7 @@ class Browser:
             self._playwright = await async_playwright().start()
         executable = find_chromium(self.options.chromium)
         if executable is None:
-            raise BrowserGone(INSTALL_CHROMIUM)
+            raise BrowserGone(missing_chromium(self.options.chromium))
         return await self._playwright.chromium.launch(
             executable_path=executable,
             args=[*FLAGS, f"--proxy-server=http://{self.proxy.address}"],
