@@ -165,3 +165,23 @@ def test_check_one_url_from_the_command_line(tmp_path: Path, site: str) -> None:
         "<command line>: the URL must be an http or https URL, not 'ftp:': ftp://x\n"
     )
     assert json.loads(bad.stdout)["errors"][0]["file"] == "<command line>"
+
+
+def test_check_takes_allow_host_user_agent_and_config(tmp_path: Path, site: str) -> None:
+    """As verify does: one host past the address guard, the User-Agent, a configuration file."""
+    host = site.removeprefix("http://")
+    quick = ("--timeout", "5", "--retries", "0", "--no-store", "--format", "json")
+    refused = run_cli("check", f"{site}/article.html", *quick, cwd=tmp_path)
+    assert refused.statuses() == {"check": ["error"]}  # loopback: refused by the guard
+    allowed = run_cli("check", f"{site}/article.html", "--allow-host", host, *quick, cwd=tmp_path)
+    assert (allowed.code, allowed.statuses()) == (0, {"check": ["ok"]})
+    agent = f"{site}/needs-header?name=User-Agent&value=desk%2F1"
+    guarded = ("--allow-host", host, *quick)
+    assert run_cli("check", agent, *guarded, cwd=tmp_path).statuses() == {"check": ["blocked"]}
+    sent = run_cli("check", agent, *guarded, "--user-agent", "desk/1", cwd=tmp_path)
+    assert sent.statuses() == {"check": ["ok"]}
+    config = tmp_path / "elsewhere" / "desk.toml"
+    config.parent.mkdir()
+    config.write_text('user_agent = "desk/1"\n', encoding="utf-8")
+    from_config = run_cli("check", agent, *guarded, "--config", str(config), cwd=tmp_path)
+    assert from_config.statuses() == {"check": ["ok"]}

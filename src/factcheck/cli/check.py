@@ -8,8 +8,10 @@ import sys
 import click
 
 from factcheck.cli.common import (
+    ALLOW_HOST_OPTION,
     ALLOW_PRIVATE_OPTION,
     COLOR_OPTION,
+    CONFIG_OPTION,
     FORMAT_OPTION,
     HEADER_FOR_OPTION,
     HEADER_OPTION,
@@ -17,6 +19,7 @@ from factcheck.cli.common import (
     QUIET_OPTION,
     RETRIES_OPTION,
     TIMEOUT_OPTION,
+    USER_AGENT_OPTION,
     check_output,
     display_settings,
     emit,
@@ -43,6 +46,9 @@ COMMAND_LINE = "<command line>"  # the "file" of a citation given as arguments
 @TIMEOUT_OPTION
 @RETRIES_OPTION
 @ALLOW_PRIVATE_OPTION
+@ALLOW_HOST_OPTION
+@USER_AGENT_OPTION
+@CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="A blocked source fails too (exit 1).")
 @click.option("--store", type=click.Path(), help="Snapshot store folder (default: the project's).")
 @click.option("--no-store", is_flag=True, help="Keep no snapshot.")
@@ -58,6 +64,9 @@ def check(
     timeout: float,
     retries: int,
     allow_private: bool,
+    allow_hosts: tuple[str, ...],
+    user_agent: str | None,
+    config_path: str | None,
     strict: bool,
     store: str | None,
     no_store: bool,
@@ -74,12 +83,14 @@ def check(
     report_problems_to(Format(fmt), output)
     files = [citation_file(url, quotes)]
     check_output(output)
-    config = project_config()
+    config = project_config(config_path)
     folder = None if no_store else str(usable_store(store, config))
     options = VerifyOptions(
         timeout=timeout,
         retries=retries,
         allow_private=allow_private,
+        allow_hosts=frozenset(allow_hosts),
+        user_agent=user_agent,
         strict=strict,
         store=folder,
         workers=1,

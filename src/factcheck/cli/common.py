@@ -296,6 +296,17 @@ ALLOW_HOST_OPTION = click.option(
     help="Let this one host (and port) past the address guard; repeatable.",
 )
 
+USER_AGENT_OPTION = click.option(
+    "--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL))."
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
+    "./pyproject.toml).",
+)
+
 
 MAX_CLAIMS_BYTES_OPTION = click.option(
     "--max-claims-bytes",

@@ -15,6 +15,7 @@ from factcheck.cli.common import (
     ALLOW_HOST_OPTION,
     ALLOW_PRIVATE_OPTION,
     COLOR_OPTION,
+    CONFIG_OPTION,
     FORMAT_OPTION,
     HEADER_FOR_OPTION,
     HEADER_OPTION,
@@ -23,6 +24,7 @@ from factcheck.cli.common import (
     QUIET_OPTION,
     RETRIES_OPTION,
     TIMEOUT_OPTION,
+    USER_AGENT_OPTION,
     VERBOSE_OPTION,
     check_output,
     display_settings,
@@ -126,15 +128,9 @@ def revision(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     help="Longest Retry-After honoured, in seconds; a longer "
     "one ends the citation blocked or error with the reason.",
 )
-@click.option("--user-agent", help="User-Agent header (default: factcheck/VERSION (+URL)).")
+@USER_AGENT_OPTION
 @click.option("--probe-url", help="URL fetched to tell 'network unreachable' from dead links.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Configuration file (default: ./factcheck.toml, else [tool.factcheck] in "
-    "./pyproject.toml).",
-)
+@CONFIG_OPTION
 @MAX_CLAIMS_BYTES_OPTION
 @click.option(
     "--store",
