@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from factcheck.fetch.client import FetchOutcome, FetchResult
+from factcheck.lifetime import die_with_parent
 from factcheck.models import QuoteResult, VerifyOptions
 from factcheck.quotes.extract import HTML_TYPES, PDF_TYPES
 from factcheck.quotes.pagecheck import (
@@ -63,7 +64,6 @@ START_TIMEOUT = 30.0
 _CHUNK = 1024 * 1024  # a body is written to a reader this much at a time (no second copy)
 _HEADER = struct.Struct("!Q")
 _READY = b"ready"
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Known = Mapping[str, QuoteResult] | None
 
@@ -346,14 +346,7 @@ def _die_with(parent: int) -> None:
     """SIGKILL from the kernel when the process that started this one ends (Linux); exit
     now if it has ended already. Out of memory, the kernel kills this process first, not
     the run (a page's error, not a lost report)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux's C library
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
+    die_with_parent(signal.SIGKILL, parent)
     try:
         with open("/proc/self/oom_score_adj", "w") as adjust:
             adjust.write("1000")

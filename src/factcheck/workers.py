@@ -46,6 +46,7 @@ from factcheck.checking import Checked, check_citations, hold_interrupts
 from factcheck.errors import FactcheckError
 from factcheck.evidence.store import StoreShare, new_run_id
 from factcheck.fetch.client import strip_fragment, url_host
+from factcheck.lifetime import die_with_parent
 from factcheck.models import Citation, CitationResult, VerifyOptions
 from factcheck.progress import Progress
 
@@ -430,23 +431,13 @@ def _work(
     pipe.close()
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
 def _die_with_parent() -> None:
-    """Ask the kernel for SIGTERM when the parent process ends, then make sure it has not
-    ended already (between the fork and the request)."""
-    import ctypes
+    """SIGTERM from the kernel when the parent process ends (then this share stops as an
+    interrupted run does); exit now if it has ended already, between the fork and here."""
     import multiprocessing
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux's C library: workers are forked on Linux only
-        return
     parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:
-        os._exit(1)  # the parent is gone already: nobody to work for
+    die_with_parent(signal.SIGTERM, parent.pid if parent is not None else None)
 
 
 async def _until_terminated(
